@@ -1,0 +1,300 @@
+"""``(html, url) -> ArticleRecord``: site rules where a page matches them, generic rules elsewhere.
+
+One small method per field, each a cascade from the most to the least trusted
+source: the site's own markup, schema.org JSON-LD, meta tags, the document title.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import timezone, tzinfo
+from functools import cached_property
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from . import jsonld, selectors
+from .body import extract_blocks, html_blocks
+from .language import identify
+from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime
+from .record import ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
+from .sites import SITE_RULES, SiteRules
+
+#: Bylines that name no person.
+PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
+BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\by\b|&)\s*")
+TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
+WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
+
+
+def parse_html(html: str | bytes) -> HtmlElement:
+    """The document's tree; raises ExtractionError for input that is no HTML page."""
+    if not html or not html.strip():
+        raise ExtractionError("empty document")
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"not parseable as HTML: {error}") from error
+    if tree.find("body") is None:
+        raise ExtractionError("no <body> in document")
+    return tree
+
+
+def matching_rules(tree: HtmlElement) -> SiteRules | None:
+    return next((rules for rules in SITE_RULES if tree.xpath(rules.fingerprint)), None)
+
+
+def element_text(found: object) -> str:
+    """Clean text of an XPath result: an element's text content or an attribute's value."""
+    if isinstance(found, HtmlElement):
+        return clean_text(found.text_content())
+    return clean_text(str(found))
+
+
+class ArticlePage:
+    """One parsed page and the rules that apply to it; each property is one record field."""
+
+    def __init__(self, tree: HtmlElement, url: str, default_tz: tzinfo = timezone.utc):
+        self.tree = tree
+        self.page_url = url
+        self.default_tz = default_tz
+        self.rules = matching_rules(tree)
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def texts(self, xpath: str | None, context: HtmlElement | None = None) -> list[str]:
+        if not xpath:
+            return []
+        found = (self.tree if context is None else context).xpath(xpath)
+        return [text for text in (element_text(item) for item in found) if text]
+
+    def first(self, *xpaths: str | None) -> str | None:
+        for xpath in xpaths:
+            texts = self.texts(xpath)
+            if texts:
+                return texts[0]
+        return None
+
+    def absolute(self, link: str | None) -> str | None:
+        return urljoin(self.page_url, link.strip()) if link else None
+
+    @cached_property
+    def jsonld(self) -> list[dict]:
+        return jsonld.nodes(self.tree)
+
+    def jsonld_value(self, key: str) -> object:
+        return (jsonld.first_value(self.jsonld, key, jsonld.ARTICLE_TYPES)
+                or jsonld.first_value(self.jsonld, key, WEBPAGE_TYPES))
+
+    @cached_property
+    def site_name(self) -> str | None:
+        return self.first(selectors.OG_SITE_NAME)
+
+    # -- what the page is ------------------------------------------------------------
+
+    def require_article(self) -> None:
+        if self.rules is not None and not self.tree.xpath(self.rules.article):
+            raise NotAnArticle(f"no article content ({self.rules.name} page of another kind)")
+
+    # -- fields ----------------------------------------------------------------------
+
+    @cached_property
+    def url(self) -> str:
+        """The page's canonical link when it stays on the fetched site, else the fetched URL."""
+        declared = self.absolute(self.first(selectors.CANONICAL))
+        if declared and urlsplit(declared).hostname == urlsplit(self.page_url).hostname:
+            return canonical_url(declared)
+        return canonical_url(self.page_url)
+
+    @cached_property
+    def title(self) -> str:
+        if self.rules:
+            from_rules = self.first(self.rules.title)
+            if from_rules:
+                return from_rules
+        headline = self.jsonld_value("headline")
+        if isinstance(headline, str) and clean_text(headline):
+            return clean_text(headline)
+        return self.without_site_name(self.first(selectors.OG_TITLE, selectors.DOCUMENT_TITLE) or "")
+
+    def without_site_name(self, title: str) -> str:
+        if self.site_name:
+            for separator in TITLE_SEPARATORS:
+                suffix = separator + self.site_name
+                if title.endswith(suffix):
+                    return title[: -len(suffix)].strip()
+        return title
+
+    @cached_property
+    def authors(self) -> list[str]:
+        candidates = self.texts(self.rules.authors) if self.rules else []
+        if not candidates:
+            candidates = jsonld.names(self.jsonld_value("author"))
+        if not candidates:
+            candidates = [name for meta in self.texts(selectors.AUTHOR_META)
+                          for name in AUTHOR_SEPARATORS.split(meta)]
+        names: list[str] = []
+        for candidate in candidates:
+            name = clean_text(BYLINE_PREFIX.sub("", candidate))
+            if name and name.lower() not in PLACEHOLDER_AUTHORS and name != self.site_name and name not in names:
+                names.append(name)
+        return names
+
+    def date(self, jsonld_key: str, meta: str, rule: str | None) -> tuple[str | None, str | None]:
+        """(normalized, raw) from the first source that parses."""
+        candidates = [self.jsonld_value(jsonld_key), self.first(meta), self.first(rule)]
+        for raw in candidates:
+            if isinstance(raw, str):
+                normalized = iso_datetime(raw, self.default_tz)
+                if normalized:
+                    return normalized, raw.strip()
+        return None, None
+
+    @cached_property
+    def published_pair(self) -> tuple[str | None, str | None]:
+        return self.date("datePublished", selectors.PUBLISHED_META, self.rules and self.rules.published)
+
+    @cached_property
+    def modified(self) -> str | None:
+        modified, _raw = self.date("dateModified", selectors.MODIFIED_META, self.rules and self.rules.modified)
+        return modified or self.published_pair[0]
+
+    @cached_property
+    def categories(self) -> list[str]:
+        names: list[str] = []
+        if self.rules:
+            names += self.texts(self.rules.primary_category)[:1]
+            for css_class in " ".join(self.texts(self.rules.post_classes)).split():
+                if css_class.startswith("category-"):
+                    names.append(self.term_name("category", css_class.removeprefix("category-")))
+        if not names:
+            section = self.jsonld_value("articleSection")
+            names = [section] if isinstance(section, str) else [s for s in section or [] if isinstance(s, str)]
+            names += self.texts(selectors.SECTION_META)
+        return list(dict.fromkeys(clean_text(name) for name in names if clean_text(name)))
+
+    def term_name(self, base: str, slug: str) -> str:
+        """A term's display name from any link to its archive on the page, else from its slug."""
+        linked = self.first(selectors.TERM_LINK.format(base=base, slug=slug))
+        return linked or slug.replace("-", " ").title()
+
+    @cached_property
+    def tags(self) -> list[str]:
+        tags = self.texts(self.rules.tags) if self.rules else []
+        if not tags:
+            keywords = self.jsonld_value("keywords")
+            tags = keywords.split(",") if isinstance(keywords, str) else [k for k in keywords or [] if isinstance(k, str)]
+            tags = tags or self.texts(selectors.TAG_META)
+        return list(dict.fromkeys(clean_text(tag) for tag in tags if clean_text(tag)))
+
+    @cached_property
+    def related_links(self) -> list[RelatedLink]:
+        if not self.rules or not self.rules.related_item:
+            return []
+        links = []
+        for item in self.tree.xpath(self.rules.related_item):
+            anchors = item.xpath(self.rules.related_link)
+            if not anchors or not anchors[0].get("href"):
+                continue
+            published = self.texts(self.rules.related_published, context=item)
+            links.append(RelatedLink(
+                url=canonical_url(self.absolute(anchors[0].get("href"))),
+                title=element_text(anchors[0]),
+                published=iso_datetime(published[0], self.default_tz) if published else None,
+            ))
+        return links
+
+    @cached_property
+    def image_url(self) -> str | None:
+        image = self.absolute(self.first(selectors.OG_IMAGE) or self.jsonld_image())
+        return clean_url(image) if image else None
+
+    def jsonld_image(self) -> str | None:
+        image = self.jsonld_value("image")
+        if isinstance(image, list):
+            image = image[0] if image else None
+        if isinstance(image, dict):
+            image = image.get("url")
+        return image if isinstance(image, str) else None
+
+    @cached_property
+    def description(self) -> str | None:
+        return self.first(selectors.DESCRIPTION, selectors.OG_DESCRIPTION)
+
+    @cached_property
+    def content(self) -> tuple[str, str | None]:
+        """(body, source_url): from the site's content element when the rules find it, else generic."""
+        if self.rules:
+            containers = self.tree.xpath(self.rules.content)
+            if containers:
+                body, source_url = self.content_by_rules(containers[0])
+                if body:
+                    return body, source_url
+        return "\n\n".join(extract_blocks(self.tree, url=self.page_url)), None
+
+    def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
+        content = copy.deepcopy(container)
+        for xpath in self.rules.content_boilerplate:
+            for element in content.xpath(xpath):
+                element.drop_tree()
+        source_url = None
+        if self.rules.source_link:
+            links = content.xpath(self.rules.source_link)
+            if links:
+                link = links[-1]
+                href = link.get("href")
+                source_url = clean_url(self.absolute(href)) if href else None
+                holder = link.getparent()
+                (holder if clean_text(holder.text_content()) == element_text(link) else link).drop_tree()
+        return "\n\n".join(html_blocks(content)), source_url
+
+    @cached_property
+    def language(self) -> str | None:
+        return identify(self.content[0], self.first(selectors.HTML_LANG, selectors.OG_LOCALE))
+
+    def record(self) -> ArticleRecord:
+        self.require_article()
+        body, source_url = self.content
+        body = clean_body(body)
+        if not body:
+            raise ExtractionError("no article text found")
+        title = self.title
+        if not title:
+            raise ExtractionError("no title found")
+        published, published_raw = self.published_pair
+        return ArticleRecord(
+            url=self.url,
+            title=title,
+            body=body,
+            authors=self.authors,
+            published=published,
+            published_raw=published_raw,
+            modified=self.modified,
+            categories=self.categories,
+            tags=self.tags,
+            language=self.language,
+            related_links=self.related_links,
+            source_url=source_url,
+            image_url=self.image_url,
+            description=self.description,
+            word_count=len(body.split()),
+        )
+
+
+def extract(html: str | bytes, url: str, default_tz: tzinfo = timezone.utc) -> ArticleRecord:
+    """The article record of one page.
+
+    Raises NotAnArticle for pages of a known site that are not articles, and
+    ExtractionError (its parent) for anything that gives no usable record.
+    """
+    return ArticlePage(parse_html(html), url, default_tz).record()
+
+
+def extract_body(html: str | bytes, url: str | None = None) -> str:
+    """Only the body text, for any news page; empty when none is found."""
+    page = ArticlePage(parse_html(html), url or "", timezone.utc)
+    return clean_body(page.content[0])

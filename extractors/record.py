@@ -1,0 +1,65 @@
+"""The article record every extractor returns: one field per SQLite column or child table."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+
+class ExtractionError(ValueError):
+    """The page cannot give an article record; the message says why."""
+
+
+class NotAnArticle(ExtractionError):
+    """The page is a listing, a tag or author archive, a static page: not an article."""
+
+
+@dataclass
+class RelatedLink:
+    url: str
+    title: str
+    #: ISO 8601 with offset, or None when the block shows no date.
+    published: str | None = None
+
+
+@dataclass
+class ArticleRecord:
+    #: Canonical URL: the page's own canonical link when it points to the same
+    #: site, otherwise the fetched URL, normalized (see ``normalize.canonical_url``).
+    url: str
+    title: str
+    #: Plain text. Blocks (paragraphs, headings, list items, quotes) are separated
+    #: by a blank line; list items are one block each. No captions, no chrome.
+    body: str
+    #: Display names in byline order, never "By …" nor the site's name.
+    authors: list[str] = field(default_factory=list)
+    #: ISO 8601 with offset, e.g. ``2025-02-25T14:03:27+00:00``.
+    published: str | None = None
+    #: The date string exactly as the page gave it, before normalization.
+    published_raw: str | None = None
+    #: ISO 8601 with offset; equal to ``published`` when the page was never updated.
+    modified: str | None = None
+    #: Category names, the primary (the one the theme labels) first.
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    #: ISO 639-1 code identified from the body text.
+    language: str | None = None
+    #: The "Related Posts" block, in page order.
+    related_links: list[RelatedLink] = field(default_factory=list)
+    #: Where the aggregated article was first published (the "Source link" target).
+    source_url: str | None = None
+    image_url: str | None = None
+    description: str | None = None
+    word_count: int = 0
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ArticleRecord:
+        values = dict(data)
+        values["related_links"] = [RelatedLink(**link) for link in values.get("related_links", [])]
+        return cls(**values)
+
+
+FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ArticleRecord))

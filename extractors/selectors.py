@@ -1,0 +1,36 @@
+"""Page-level selectors that hold on any site: meta tags, links, the document language.
+
+Site-specific selectors live with their site's rules (``extractors/sites``).
+"""
+
+from __future__ import annotations
+
+
+def has_class(name: str) -> str:
+    """XPath predicate body matching one whole class name, as CSS ``.name`` does."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def meta_property(name: str) -> str:
+    return f'//meta[@property="{name}" or @name="{name}"]/@content'
+
+
+CANONICAL = '//link[@rel="canonical"]/@href'
+HTML_LANG = "/html/@lang"
+DOCUMENT_TITLE = "//head/title"
+
+OG_TITLE = meta_property("og:title")
+OG_TYPE = meta_property("og:type")
+OG_SITE_NAME = meta_property("og:site_name")
+OG_IMAGE = meta_property("og:image")
+OG_LOCALE = meta_property("og:locale")
+DESCRIPTION = '//meta[@name="description"]/@content'
+OG_DESCRIPTION = meta_property("og:description")
+# Yoast and most SEO plugins write these; schema.org JSON-LD outranks them.
+PUBLISHED_META = meta_property("article:published_time")
+MODIFIED_META = meta_property("article:modified_time")
+AUTHOR_META = '//meta[@name="author"]/@content'
+TAG_META = meta_property("article:tag")
+SECTION_META = meta_property("article:section")
+# WordPress's post classes on <article>: "category-<slug>", "tag-<slug>".
+TERM_LINK = '//a[contains(@href, "/{base}/") and (substring(@href, string-length(@href) - string-length("/{slug}/") + 1) = "/{slug}/")]'

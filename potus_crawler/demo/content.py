@@ -1,0 +1,267 @@
+"""The demo site's content model: site settings and articles from ``data/*.json``.
+
+Everything a page shows is derived here (listings, related posts, widgets), so the
+HTML templates only render and the expected records come from the same source of
+truth as the pages, never from the extractor under test.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from importlib import resources
+from math import ceil
+
+READING_WORDS_PER_MINUTE = 200
+EXCERPT_WORDS = 20
+DESCRIPTION_MAX_CHARS = 155
+RELATED_POSTS = 6
+TAG_MARKUP = re.compile(r"<[^>]+>")
+
+
+def slugify(name: str) -> str:
+    """WordPress's slug for a term name: "U.S. Foreign Policy" -> "u-s-foreign-policy"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("’", "")).strip("-")
+
+
+def plain_text(markup: str) -> str:
+    return " ".join(html.unescape(TAG_MARKUP.sub("", markup)).split())
+
+
+def display_date(iso: str) -> str:
+    moment = datetime.fromisoformat(iso)
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    slug: str
+    term_id: int
+    parent: Category | None = None
+
+    @property
+    def path(self) -> str:
+        parents = f"{self.parent.slug}/" if self.parent else ""
+        return f"/category/{parents}{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or an author: an archive of posts under ``/<base>/<slug>/``."""
+
+    name: str
+    base: str
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    @property
+    def path(self) -> str:
+        return f"/{self.base}/{self.slug}/"
+
+
+@dataclass
+class Article:
+    post_id: int
+    slug: str
+    title: str
+    authors: list[Term]
+    published: str
+    modified: str | None
+    categories: list[Category]
+    tags: list[Term]
+    language: str
+    source_url: str | None
+    image: dict | None
+    blocks: list[dict]
+    related: list[Article] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"/{self.slug}/"
+
+    @property
+    def primary_category(self) -> Category:
+        return self.categories[0]
+
+    @property
+    def last_modified(self) -> str:
+        return self.modified or self.published
+
+    @cached_property
+    def text_blocks(self) -> list[str]:
+        """The body as a reader sees it, one string per block; figures carry no body text."""
+        texts: list[str] = []
+        for block in self.blocks:
+            kind = block["type"]
+            if kind == "p":
+                texts.append(plain_text(block["html"]))
+            elif kind == "h2":
+                texts.append(plain_text(block["text"]))
+            elif kind in ("ul", "ol"):
+                texts.extend(plain_text(item) for item in block["items"])
+            elif kind == "blockquote":
+                texts.extend(plain_text(p) for p in block["paragraphs"])
+        return texts
+
+    @cached_property
+    def body(self) -> str:
+        return "\n\n".join(self.text_blocks)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, ceil(self.word_count / READING_WORDS_PER_MINUTE))
+
+    @property
+    def excerpt(self) -> str:
+        words = self.text_blocks[0].split()
+        return " ".join(words[:EXCERPT_WORDS]) + ("…" if len(words) > EXCERPT_WORDS else "")
+
+    @property
+    def description(self) -> str:
+        first = self.text_blocks[0]
+        if len(first) <= DESCRIPTION_MAX_CHARS:
+            return first
+        return first[:DESCRIPTION_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+
+    def image_path(self, name: str) -> str:
+        moment = datetime.fromisoformat(self.published)
+        return f"/wp-content/uploads/{moment:%Y/%m}/{name}"
+
+
+class DemoContent:
+    """Site settings plus articles, newest first, with every listing the site shows."""
+
+    def __init__(self, site: dict, articles: list[dict]):
+        self.site = site
+        self.name: str = site["name"]
+        self.posts_per_page: int = site["posts_per_page"]
+        self.load_more_categories = frozenset(site["load_more_categories"])
+        self.categories = self._categories(site["menu"])
+        self.articles = [
+            self._article(raw, post_id=1000 + len(articles) - index)
+            for index, raw in enumerate(articles)
+        ]
+        for article in self.articles:
+            article.related = self._related(article)
+
+    @classmethod
+    def load(cls) -> DemoContent:
+        data = resources.files(__package__) / "data"
+        return cls(
+            json.loads((data / "site.json").read_text("utf-8")),
+            json.loads((data / "articles.json").read_text("utf-8")),
+        )
+
+    @staticmethod
+    def _categories(menu: list[dict]) -> dict[str, Category]:
+        categories: dict[str, Category] = {}
+        for entry in menu:
+            parent = Category(entry["name"], entry["slug"], term_id=len(categories) + 2)
+            categories[parent.slug] = parent
+            for child in entry["children"]:
+                categories[child["slug"]] = Category(
+                    child["name"], child["slug"], term_id=len(categories) + 2, parent=parent
+                )
+        return categories
+
+    def _article(self, raw: dict, post_id: int) -> Article:
+        return Article(
+            post_id=post_id,
+            slug=raw["slug"],
+            title=raw["title"],
+            authors=[Term(name, "author") for name in raw["authors"]],
+            published=raw["published"],
+            modified=raw["modified"],
+            categories=[self.categories[slug] for slug in raw["categories"]],
+            tags=[Term(name, "tag") for name in raw["tags"]],
+            language=raw["language"],
+            source_url=raw["source_url"],
+            image=raw["image"],
+            blocks=raw["body"],
+        )
+
+    def _related(self, article: Article) -> list[Article]:
+        """SmartMag's default: newest posts sharing the primary category, then the newest overall."""
+        others = [a for a in self.articles if a is not article]
+        same = [a for a in others if article.primary_category in a.categories]
+        rest = [a for a in others if a not in same]
+        return (same + rest)[:RELATED_POSTS]
+
+    def in_category(self, category: Category) -> list[Article]:
+        """A category archive lists its own posts and those of its child categories."""
+        return [
+            a for a in self.articles
+            if any(c is category or c.parent is category for c in a.categories)
+        ]
+
+    def with_tag(self, tag: Term) -> list[Article]:
+        return [a for a in self.articles if tag in a.tags]
+
+    def by_author(self, author: Term) -> list[Article]:
+        return [a for a in self.articles if author in a.authors]
+
+    @cached_property
+    def tags(self) -> list[Term]:
+        return sorted({t for a in self.articles for t in a.tags}, key=lambda t: t.slug)
+
+    @cached_property
+    def authors(self) -> list[Term]:
+        return sorted({t for a in self.articles for t in a.authors}, key=lambda t: t.slug)
+
+    def pages(self, posts: list[Article]) -> list[list[Article]]:
+        size = self.posts_per_page
+        return [posts[start:start + size] for start in range(0, len(posts), size)] or [[]]
+
+    @property
+    def whats_hot(self) -> list[Article]:
+        return self.articles[:3]
+
+    @property
+    def featured(self) -> list[Article]:
+        """The block repeated on top of every archive page."""
+        return self.articles[:3]
+
+    @property
+    def editors_picks(self) -> list[Article]:
+        return self.articles[10:14]
+
+    @property
+    def our_picks(self) -> list[Article]:
+        return self.articles[:7]
+
+    def sidebar(self, category: Category) -> list[Article]:
+        return self.in_category(category)[:4]
+
+    def expected_record(self, article: Article, base_url: str) -> dict:
+        """The record a perfect extractor returns for this article's page."""
+        return {
+            "url": base_url + article.path,
+            "title": article.title,
+            "body": article.body,
+            "authors": [a.name for a in article.authors],
+            "published": article.published,
+            "published_raw": article.published,
+            "modified": article.last_modified,
+            "categories": [c.name for c in article.categories],
+            "tags": [t.name for t in article.tags],
+            "language": article.language,
+            "related_links": [
+                {"url": base_url + r.path, "title": r.title, "published": r.published}
+                for r in article.related
+            ],
+            "source_url": article.source_url,
+            "image_url": base_url + article.image_path(article.image["file"]) if article.image else None,
+            "description": article.description,
+            "word_count": article.word_count,
+        }

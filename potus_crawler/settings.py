@@ -1,0 +1,60 @@
+"""Scrapy settings for potus_crawler; the only module that reads the environment.
+
+Project settings (override with ``-s NAME=value``):
+
+- ``POTUS_BASE_URL``: the site to crawl (env ``POTUS_BASE_URL``); spider argument ``base_url`` wins.
+- ``POTUS_DB``: the SQLite file to write (env ``POTUS_DB``).
+- ``POTUS_SEEDS``: file of category start URLs, one per line, ``#`` comments.
+- ``POTUS_TIMEZONE``: the site's zone, for dates a page gives without an offset.
+- ``POTUS_CONTACT``: how a site owner reaches whoever runs the crawl; goes in the User-Agent.
+"""
+
+import os
+from pathlib import Path
+
+from potus_crawler import __version__
+
+BOT_NAME = "potus_crawler"
+SPIDER_MODULES = ["potus_crawler.spiders"]
+NEWSPIDER_MODULE = "potus_crawler.spiders"
+
+POTUS_BASE_URL = os.environ.get("POTUS_BASE_URL", "https://potusnews.news")
+POTUS_DB = os.environ.get("POTUS_DB", "data/potus.db")
+POTUS_SEEDS = os.environ.get("POTUS_SEEDS", str(Path(__file__).resolve().parent.parent / "seeds" / "categories.txt"))
+POTUS_TIMEZONE = os.environ.get("POTUS_TIMEZONE", "UTC")
+POTUS_CONTACT = os.environ.get("POTUS_CONTACT", "https://github.com/potus-crawler")
+
+# Politeness: a site we do not own, crawled unattended.
+USER_AGENT = f"potus-crawler/{__version__} (+{POTUS_CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 3
+# Article pages are 60-120 KB; anything far larger is not one of them.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# Development: -s HTTPCACHE_ENABLED=1 replays pages from .scrapy/httpcache.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_DIR = "httpcache"
+
+ITEM_PIPELINES = {
+    "potus_crawler.pipelines.normalize.NormalizePipeline": 100,
+    "potus_crawler.pipelines.validate.ValidatePipeline": 200,
+    "potus_crawler.pipelines.store.SQLiteStorePipeline": 800,
+}
+EXTENSIONS = {
+    "potus_crawler.extensions.CrawlRunRecorder": 500,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# Unattended runs listen on no port.
+TELNETCONSOLE_ENABLED = False

@@ -1,0 +1,1 @@
+"""Spiders of potus_crawler: each discovers and schedules pages; extraction lives in ``extractors``."""
