@@ -58,3 +58,4 @@ LOG_LEVEL = "INFO"
 
 # Unattended runs listen on no port.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -45,5 +45,8 @@ class NormalizePipeline:
                 self.stats.inc_value(f"{STATS_PREFIX}/{field}")
         for link in item.related_links:
             link.url, link.title = canonical_url(link.url), clean_text(link.title)
-        item.word_count = len(item.body.split())
+        word_count = len(item.body.split())
+        if item.word_count != word_count:
+            item.word_count = word_count
+            self.stats.inc_value(f"{STATS_PREFIX}/word_count")
         return item

@@ -1,0 +1,47 @@
+"""Shared fixtures: the demo site built on disk, and the demo site served on loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from potus_crawler.demo import build_site, demo_site
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Phrases of the site's chrome (capture of the real site): none may appear in an article body.
+CHROME_PHRASES = (
+    "Source link", "Mins Read", "Min Read", "No Comments", "Subscribe to Updates", "Subscribe to our newsletter",
+    "What's Hot", "Related Posts", "Leave A Reply", "Cancel Reply", "Editors Picks", "Our Picks", "Read More",
+    "Type above and press", "Designed by potusnews", "Close Menu", "Advertisement", "Posts by", "Post Comment",
+    "Save my name, email", "Welcome to POTUS News",
+)
+#: Chrome labels that are ordinary words inside a sentence: none may stand as a body block of its own.
+CHROME_LINES = frozenset({
+    "Share", "Share.", "Facebook", "Twitter", "X (Twitter)", "Instagram", "Pinterest", "Telegram", "LinkedIn",
+    "Tumblr", "WhatsApp", "Email", "Website", "potus", "By potus", "Home", "About Us", "POTUS News",
+    "Health & Welfare", "Innovation", "National Security", "White House News", "U.S. Foreign Policy",
+})
+
+
+def chrome_in(body: str) -> list[str]:
+    """The chrome a body contains: phrases anywhere, labels as whole blocks."""
+    blocks = body.split("\n\n")
+    return [p for p in CHROME_PHRASES if p in body] + [b for b in blocks if b in CHROME_LINES]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The demo site as files, with the real site's base URL (nothing served)."""
+    return build_site(tmp_path_factory.mktemp("site"), "https://potusnews.news")
+
+
+@pytest.fixture(scope="session")
+def served_site():
+    """The demo site served by a real HTTP server on 127.0.0.1 for the whole session."""
+    with demo_site() as site:
+        yield site
+
+
+def read_page(site, path: str) -> str:
+    return (site.root / path.strip("/") / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,81 @@
+"""Write ``tests/fixtures/<case>/``: a page of the demo site and its expected record, side by side.
+
+Expected records come from the demo site's content data, never from the extractor,
+so a fixture test checks the extractor against what the page really says.
+
+    python tests/write_fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from potus_crawler.demo import build_site
+from potus_crawler.demo.content import Article, DemoContent
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE_URL = "https://potusnews.news"
+
+
+def has_block(kind: str):
+    return lambda article: any(block["type"] == kind for block in article.blocks)
+
+
+#: case name -> how to pick the first article that shows it.
+ARTICLE_CASES = {
+    "article-latest": lambda article: True,
+    "article-spanish": lambda article: article.language == "es",
+    "article-updated": lambda article: article.modified is not None,
+    "article-no-source-link": lambda article: article.source_url is None,
+    "article-second-author": lambda article: [a.name for a in article.authors] != ["potus"] and len(article.authors) == 1,
+    "article-co-authored": lambda article: len(article.authors) > 1,
+    "article-figure": has_block("figure"),
+    "article-list": lambda article: has_block("ul")(article) or has_block("ol")(article),
+    "article-blockquote": has_block("blockquote"),
+    "article-inline-link": lambda article: any("<a " in block.get("html", "") for block in article.blocks),
+}
+#: Pages of the site that are not articles: case name -> path.
+OTHER_PAGES = {
+    "not-article-category": "/category/white-house-news/",
+    "not-article-category-page-2": "/category/white-house-news/page/2/",
+    "not-article-home": "/",
+    "not-article-about": "/about-us/",
+}
+
+
+def pick(content: DemoContent, case: str) -> Article:
+    if case == "article-short":
+        return min(content.articles, key=lambda article: article.word_count)
+    return next(article for article in content.articles if ARTICLE_CASES[case](article))
+
+
+def write_case(name: str, page: Path, expected: dict) -> None:
+    folder = FIXTURES / name
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(page, folder / "page.html")
+    (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        site = build_site(Path(folder), BASE_URL)
+        for old in FIXTURES.iterdir() if FIXTURES.exists() else ():
+            if old.is_dir():
+                shutil.rmtree(old)
+        for case in [*ARTICLE_CASES, "article-short"]:
+            article = pick(site.content, case)
+            write_case(case, site.root / article.slug / "index.html",
+                       site.content.expected_record(article, BASE_URL))
+        for case, path in OTHER_PAGES.items():
+            write_case(case, site.root / path.strip("/") / "index.html",
+                       {"url": BASE_URL + path, "error": "NotAnArticle"})
+    print(f"wrote {len(ARTICLE_CASES) + 1 + len(OTHER_PAGES)} fixtures under {FIXTURES}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
