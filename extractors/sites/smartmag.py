@@ -24,8 +24,8 @@ SMARTMAG_V10 = SiteRules(
         f".//div[{has_class('a-wrap')}]",
         ".//script | .//style | .//noscript",
     ),
-    # The aggregator's last paragraph: a bare link to the original article.
-    source_link=".//p[last()]/a[translate(normalize-space(), 'SOURCELINK', 'sourcelink') = 'source link']",
+    # The aggregator's closing paragraph: a bare link to the original article (the last one counts).
+    source_link=".//a[translate(normalize-space(), 'SOURCELINK', 'sourcelink') = 'source link']",
     title=f"{HEADER}//h1[{has_class('post-title')}]",
     authors=f"{HEADER}//*[{has_class('post-author')}]//a[@rel='author']",
     published=f"{HEADER}//*[{has_class('date')}]/time[{has_class('post-date')}]/@datetime",

@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from extractors import ExtractionError, NotAnArticle, extract, parse_listing
+from extractors import ExtractionError, Listing, NotAnArticle, extract, parse_listing
 from extractors.normalize import canonical_url, site_timezone
 from potus_crawler.items import PageFailure
 
@@ -61,20 +61,24 @@ class PotusSpider(scrapy.Spider):
         return parts.hostname == self.allowed_domains[0] and bool(pattern.match(parts.path))
 
     def parse_menu(self, response: Response):
-        for link in parse_listing(response.text, response.url).menu_links:
-            if self.is_on_site(link, self.category_path):
-                yield scrapy.Request(canonical_url(link), callback=self.parse_listing, errback=self.failed)
+        yield from self.follow_categories(parse_listing(response.text, response.url))
 
     def parse_listing(self, response: Response):
         listing = parse_listing(response.text, response.url)
-        yield from self.parse_menu(response)
-        for link in listing.articles:
-            if self.is_on_site(canonical_url(link), self.article_path):
-                yield scrapy.Request(canonical_url(link), callback=self.parse_article, errback=self.failed)
+        yield from self.follow_categories(listing)
+        for link in map(canonical_url, listing.articles):
+            if self.is_on_site(link, self.article_path):
+                yield scrapy.Request(link, callback=self.parse_article, errback=self.failed)
             else:
                 self.crawler.stats.inc_value("potus/listing_links_skipped")
         if listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path):
             yield scrapy.Request(canonical_url(listing.next_page), callback=self.parse_listing, errback=self.failed)
+
+    def follow_categories(self, listing: Listing):
+        """Every category in the menu; the dupefilter keeps each to one visit."""
+        for link in map(canonical_url, listing.menu_links):
+            if self.is_on_site(link, self.category_path):
+                yield scrapy.Request(link, callback=self.parse_listing, errback=self.failed)
 
     def parse_article(self, response: Response):
         if not isinstance(response, TextResponse):
