@@ -29,14 +29,21 @@ BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\by\b|&)\s*")
 TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
+#: lxml refuses a str that still declares its byte encoding.
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+#: Comments and processing instructions dropped at parse time: scripted sites put ``<!-- -->``
+#: inside paragraphs, and trafilatura cuts a paragraph's text at such a node.
+HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 def parse_html(html: str | bytes) -> HtmlElement:
     """The document's tree; raises ExtractionError for input that is no HTML page."""
     if not html or not html.strip():
         raise ExtractionError("empty document")
+    if isinstance(html, str):
+        html = XML_DECLARATION.sub("", html)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=HTML_PARSER)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ExtractionError(f"not parseable as HTML: {error}") from error
     if tree.find("body") is None:
