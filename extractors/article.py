@@ -234,14 +234,20 @@ class ArticlePage:
 
     @cached_property
     def content(self) -> tuple[str, str | None]:
-        """(body, source_url): from the site's content element when the rules find it, else generic."""
+        """(body, source_url): from the site's content element when the rules find it, else generic.
+
+        An empty content element stays empty: a generic fallback there would pick up
+        the widgets around it, which are other posts' text.
+        """
         if self.rules:
             containers = self.tree.xpath(self.rules.content)
             if containers:
-                body, source_url = self.content_by_rules(containers[0])
-                if body:
-                    return body, source_url
-        return "\n\n".join(extract_blocks(self.tree, url=self.page_url)), None
+                return self.content_by_rules(containers[0])
+        blocks = extract_blocks(self.tree, url=self.page_url)
+        # trafilatura often keeps the headline as the first block; the body starts after it.
+        if blocks and clean_text(blocks[0]).casefold() == self.title.casefold():
+            blocks = blocks[1:]
+        return "\n\n".join(blocks), None
 
     def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
         content = copy.deepcopy(container)
