@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import DemoContent
@@ -28,6 +28,8 @@ class DemoSite:
     root: Path
     base_url: str
     content: DemoContent
+    #: Paths the loopback server answered, in order; empty for a site that is not served.
+    paths_served: list[str] = field(default_factory=list)
 
     @property
     def expected_records(self) -> dict[str, dict]:

@@ -28,12 +28,24 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         """Quiet: the crawler's own log says what was fetched."""
 
+    def log_request(self, code="-", size="-") -> None:
+        self.server.paths_served.append(self.path)
+
+
+class LoopbackSiteServer(ThreadingHTTPServer):
+    """Remembers every path it answered, in order, so tests can count what a crawl fetched."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path):
+        super().__init__((LOOPBACK, 0), partial(StaticSiteHandler, directory=str(root)))
+        self.paths_served: list[str] = []
+
 
 @contextmanager
-def serving(root: Path) -> Iterator[ThreadingHTTPServer]:
+def serving(root: Path) -> Iterator[LoopbackSiteServer]:
     """Serve ``root`` on a free loopback port until the block ends."""
-    server = ThreadingHTTPServer((LOOPBACK, 0), partial(StaticSiteHandler, directory=str(root)))
-    server.daemon_threads = True
+    server = LoopbackSiteServer(root)
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
     thread.start()
     try:
@@ -51,4 +63,5 @@ def demo_site() -> Iterator[DemoSite]:
         root = Path(folder)
         with serving(root) as server:
             site = build_site(root, f"http://{LOOPBACK}:{server.server_port}")
+            site.paths_served = server.paths_served
             yield site
