@@ -28,7 +28,7 @@ def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict
     crawl_settings = Settings()
     crawl_settings.setmodule("potus_crawler.settings", priority="project")
     crawl_settings.setdict({**(settings or {}), "POTUS_DB": db_path}, priority="cmdline")
-    process = CrawlerProcess(crawl_settings, install_root_handler=True)
+    process = CrawlerProcess(crawl_settings)
     crawler = process.create_crawler("potus")
     process.crawl(crawler, base_url=base_url)
     process.start()
