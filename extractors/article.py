@@ -16,8 +16,9 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from . import jsonld, selectors
+from . import dates, jsonld, selectors
 from .body import extract_blocks, html_blocks
+from .dates import FoundDate
 from .language import identify
 from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime
 from .record import ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
@@ -27,6 +28,10 @@ from .sites import SITE_RULES, SiteRules
 PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
 BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\by\b|&)\s*")
+#: Profile URLs and e-mail addresses that CMSs put where a name belongs.
+NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
+#: Longer "names" are captions or job titles run into the byline.
+MAX_NAME_WORDS = 5
 TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
 #: lxml refuses a str that still declares its byte encoding.
@@ -147,28 +152,45 @@ class ArticlePage:
         names: list[str] = []
         for candidate in candidates:
             name = clean_text(BYLINE_PREFIX.sub("", candidate))
-            if name and name.lower() not in PLACEHOLDER_AUTHORS and name != self.site_name and name not in names:
+            if self.is_person_name(name) and name not in names:
                 names.append(name)
         return names
 
-    def date(self, jsonld_key: str, meta: str, rule: str | None) -> tuple[str | None, str | None]:
-        """(normalized, raw) from the first source that parses."""
-        candidates = [self.jsonld_value(jsonld_key), self.first(meta), self.first(rule)]
-        for raw in candidates:
-            if isinstance(raw, str):
-                normalized = iso_datetime(raw, self.default_tz)
-                if normalized:
-                    return normalized, raw.strip()
-        return None, None
+    def is_person_name(self, name: str) -> bool:
+        """Not a placeholder, the site or outlet, a profile link or e-mail, nor a sentence."""
+        return (bool(name) and name.lower() not in PLACEHOLDER_AUTHORS
+                and name.casefold() not in {self.site_name.casefold() if self.site_name else "", self.host}
+                and not NOT_A_NAME.search(name) and len(name.split()) <= MAX_NAME_WORDS)
 
     @cached_property
-    def published_pair(self) -> tuple[str | None, str | None]:
-        return self.date("datePublished", selectors.PUBLISHED_META, self.rules and self.rules.published)
+    def host(self) -> str:
+        return (urlsplit(self.page_url).hostname or "").removeprefix("www.")
+
+    def date(self, jsonld_key: str, meta: str, time_element: str, rules_time: str | None,
+             rules_text: str | None) -> FoundDate | None:
+        return dates.first_plausible((
+            (dates.JSON_LD, self.jsonld_value(jsonld_key)),
+            (dates.META, self.first(meta)),
+            (dates.TIME_ELEMENT, self.first(rules_time, time_element)),
+            (dates.BYLINE, self.first(rules_text)),
+        ), self.default_tz)
 
     @cached_property
-    def modified(self) -> str | None:
-        modified, _raw = self.date("dateModified", selectors.MODIFIED_META, self.rules and self.rules.modified)
-        return modified or self.published_pair[0]
+    def published(self) -> FoundDate | None:
+        rules = self.rules
+        found = self.date("datePublished", selectors.PUBLISHED_META, selectors.PUBLISHED_TIME,
+                          rules and rules.published, rules and rules.published_text)
+        return found or dates.first_plausible([(dates.URL, dates.url_date(self.page_url))], self.default_tz)
+
+    @cached_property
+    def modified(self) -> FoundDate | None:
+        """The last update; the publication date itself when the page names no other."""
+        rules = self.rules
+        found = self.date("dateModified", selectors.MODIFIED_META, selectors.MODIFIED_TIME,
+                          rules and rules.modified, rules and rules.modified_text)
+        if found is None and self.published is not None:
+            return FoundDate(self.published.value, self.published.raw, "published")
+        return found
 
     @cached_property
     def categories(self) -> list[str]:
@@ -278,15 +300,18 @@ class ArticlePage:
         title = self.title
         if not title:
             raise ExtractionError("no title found")
-        published, published_raw = self.published_pair
+        published, modified = self.published, self.modified
         return ArticleRecord(
             url=self.url,
             title=title,
             body=body,
             authors=self.authors,
-            published=published,
-            published_raw=published_raw,
-            modified=self.modified,
+            published=published and published.value,
+            published_raw=published and published.raw,
+            published_source=published and published.source,
+            modified=modified and modified.value,
+            modified_raw=modified and modified.raw,
+            modified_source=modified and modified.source,
             categories=self.categories,
             tags=self.tags,
             language=self.language,

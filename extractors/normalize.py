@@ -64,11 +64,10 @@ def site_timezone(name: str) -> tzinfo:
     return timezone.utc if name.upper() in ("UTC", "Z") else ZoneInfo(name)
 
 
-def iso_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> str | None:
-    """ISO 8601 with offset (seconds precision) from an ISO string or a human date.
+def parse_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> datetime | None:
+    """An aware datetime (seconds precision) from an ISO string or a human date; None if unparseable.
 
-    A date given without an offset is taken in ``default_tz`` (the site's zone);
-    an unparseable string gives None rather than a guess.
+    A date given without an offset is taken in ``default_tz`` (the site's zone).
     """
     text = clean_text(raw)
     if not text:
@@ -81,4 +80,10 @@ def iso_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> str | No
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=default_tz)
-    return moment.replace(microsecond=0).isoformat()
+    return moment.replace(microsecond=0)
+
+
+def iso_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> str | None:
+    """ISO 8601 with offset (seconds precision) of ``parse_datetime``; None rather than a guess."""
+    moment = parse_datetime(raw, default_tz)
+    return moment.isoformat() if moment else None

@@ -37,8 +37,13 @@ class ArticleRecord:
     published: str | None = None
     #: The date string exactly as the page gave it, before normalization.
     published_raw: str | None = None
+    #: Where ``published`` came from: ``json-ld``, ``meta``, ``time-element``, ``byline`` or ``url``.
+    published_source: str | None = None
     #: ISO 8601 with offset; equal to ``published`` when the page was never updated.
     modified: str | None = None
+    modified_raw: str | None = None
+    #: As ``published_source``, or ``published`` when the page gives no separate modified date.
+    modified_source: str | None = None
     #: Category names, the primary (the one the theme labels) first.
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)

@@ -26,9 +26,21 @@ OG_IMAGE = meta_property("og:image")
 OG_LOCALE = meta_property("og:locale")
 DESCRIPTION = '//meta[@name="description"]/@content'
 OG_DESCRIPTION = meta_property("og:description")
-# Yoast and most SEO plugins write these; schema.org JSON-LD outranks them.
-PUBLISHED_META = meta_property("article:published_time")
-MODIFIED_META = meta_property("article:modified_time")
+# Yoast and most SEO plugins write article:*; the others are what news CMSs and analytics tags
+# write instead. schema.org JSON-LD outranks all of them.
+PUBLISHED_META = (
+    '//meta[@property="article:published_time" or @name="article:published_time" or @property="og:published_time"'
+    ' or @itemprop="datePublished" or @name="pubdate" or @name="publishdate" or @name="publish-date"'
+    ' or @name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued" or @name="DC.date.issued"]/@content'
+)
+MODIFIED_META = (
+    '//meta[@property="article:modified_time" or @name="article:modified_time" or @property="og:updated_time"'
+    ' or @itemprop="dateModified" or @name="dc.date.modified" or @name="DC.date.modified"]/@content'
+)
+# A microdata-marked element first; else the first <time> inside the article, which is its
+# byline's (later ones belong to embedded or related posts).
+PUBLISHED_TIME = '//*[@itemprop="datePublished"]/@datetime | (//article//time[@datetime])[1]/@datetime'
+MODIFIED_TIME = '//*[@itemprop="dateModified"]/@datetime'
 AUTHOR_META = '//meta[@name="author"]/@content'
 TAG_META = meta_property("article:tag")
 SECTION_META = meta_property("article:section")

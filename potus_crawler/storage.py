@@ -24,6 +24,11 @@ LINKED_TERMS = (
     ("tags", "tags", "article_tags", "tag_id"),
 )
 
+#: Record fields stored as columns of ``articles`` under their own name.
+ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "published_source", "modified",
+                   "modified_raw", "modified_source", "language", "source_url", "image_url", "description",
+                   "word_count")
+
 migrations = Migrations("potus_crawler")
 
 
@@ -57,6 +62,12 @@ def create_articles(db: Database) -> None:
     db["articles"].create_index(["source_domain"])
 
 
+@migrations()
+def add_date_provenance(db: Database) -> None:
+    for column in ("published_source", "modified_raw", "modified_source"):
+        db["articles"].add_column(column, str)
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -81,12 +92,9 @@ class ArticleStore:
         """Store one article with its children; True when it was new."""
         seen = now()
         row = {
-            "url": record.url, "title": record.title, "body": record.body, "published": record.published,
-            "published_raw": record.published_raw, "modified": record.modified,
-            "category": record.categories[0] if record.categories else None, "language": record.language,
-            "source_url": record.source_url,
+            **{column: getattr(record, column) for column in ARTICLE_COLUMNS},
+            "category": record.categories[0] if record.categories else None,
             "source_domain": urlsplit(record.source_url).hostname if record.source_url else None,
-            "image_url": record.image_url, "description": record.description, "word_count": record.word_count,
             "last_seen": seen, "last_run_id": run_id,
         }
         with self.db.atomic():
@@ -130,8 +138,7 @@ class ArticleStore:
         if not rows:
             return None
         row = rows[0]
-        record = {name: row[name] for name in ("url", "title", "body", "published", "published_raw", "modified",
-                                               "language", "source_url", "image_url", "description", "word_count")}
+        record = {name: row[name] for name in ARTICLE_COLUMNS}
         for field, terms, links, column in LINKED_TERMS:
             record[field] = [r["name"] for r in self.db.query(
                 f"select t.name from [{links}] l join [{terms}] t on t.id = l.{column} "

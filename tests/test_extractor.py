@@ -101,3 +101,11 @@ def test_generic_news_page_uses_trafilatura_and_metadata_fallbacks():
 
 def test_extract_body_works_on_any_news_page():
     assert extract_body(GENERIC_PAGE).startswith("The Senate on Friday approved")
+
+
+def test_author_candidates_that_are_not_people_are_dropped():
+    html = GENERIC_PAGE.replace(
+        '<meta name="author" content="By Jane Roe and Admin">',
+        '<meta name="author" content="By Jane Roe, Example Times, jroe@example.com, https://example.com/staff/jroe,'
+        ' Senior Correspondent covering the White House for the paper, example.com, Max Mustermann">')
+    assert extract(html, "https://www.example.com/politics/stopgap-bill").authors == ["Jane Roe", "Max Mustermann"]

@@ -21,8 +21,12 @@ class SiteRules:
     source_link: str | None = None
     title: str | None = None
     authors: str | None = None
+    #: The machine-readable dates of the post header (``time/@datetime``).
     published: str | None = None
     modified: str | None = None
+    #: The same dates as the byline shows them to readers ("February 25, 2025").
+    published_text: str | None = None
+    modified_text: str | None = None
     #: The category the theme labels on the article: the primary one.
     primary_category: str | None = None
     #: The ``class`` attribute listing every ``category-<slug>`` of the post.

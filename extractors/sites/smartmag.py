@@ -30,6 +30,8 @@ SMARTMAG_V10 = SiteRules(
     authors=f"{HEADER}//*[{has_class('post-author')}]//a[@rel='author']",
     published=f"{HEADER}//*[{has_class('date')}]/time[{has_class('post-date')}]/@datetime",
     modified=f"{HEADER}//*[{has_class('date-modified')}]/time/@datetime",
+    published_text=f"{HEADER}//*[{has_class('date')}]/time[{has_class('post-date')}]",
+    modified_text=f"{HEADER}//*[{has_class('date-modified')}]/time",
     primary_category=f"{HEADER}//*[{has_class('cat-labels')}]//a[@rel='category']",
     post_classes=f"{POST}/@class",
     tags=f"//div[{has_class('the-post-tags')}]//a[@rel='tag']",

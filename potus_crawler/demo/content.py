@@ -252,7 +252,11 @@ class DemoContent:
             "authors": [a.name for a in article.authors],
             "published": article.published,
             "published_raw": article.published,
+            # The theme's JSON-LD carries both dates, and it outranks every other source.
+            "published_source": "json-ld",
             "modified": article.last_modified,
+            "modified_raw": article.last_modified,
+            "modified_source": "json-ld",
             "categories": [c.name for c in article.categories],
             "tags": [t.name for t in article.tags],
             "language": article.language,
