@@ -80,3 +80,21 @@ def test_schema_migrations_are_idempotent(tmp_path):
     assert {"articles", "authors", "article_authors", "tags", "article_tags", "categories", "article_categories",
             "related_links", "crawl_runs", "failures"} <= set(store.db.table_names())
     store.close()
+
+
+def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
+    from sqlite_utils import Database
+
+    from potus_crawler.storage import migrations
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="add_date_provenance")
+    old["articles"].insert({"url": "https://potusnews.news/old/", "title": "Old", "body": "Kept."})
+    old.close()
+    store = ArticleStore(path)
+    assert store.db["articles"].get("https://potusnews.news/old/")["published_source"] is None
+    store.upsert_article(make_record(published_source="json-ld"))
+    assert store.db["articles"].count == 2
+    assert store.load_record(make_record().url)["published_source"] == "json-ld"
+    store.close()
