@@ -1,4 +1,9 @@
-"""The ``potus-crawler`` command: extract one page, or run the crawl on the offline demo site."""
+"""The ``potus-crawler`` command: crawl the site (the cron entry), extract one page, or run the demo.
+
+Exit codes of ``crawl``: 0 the crawl finished, 1 it ended early or failed, 3 it finished but found
+no article at all (the site is down or changed its layout), 75 another crawl of the same database
+is running (EX_TEMPFAIL: cron may simply try again next time).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ import time
 from pathlib import Path
 
 from extractors import ExtractionError, extract
+from potus_crawler import settings as project_settings
 
+EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_LOCKED = 0, 1, 3, 75
 DEMO_DB = "data/demo.db"
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
@@ -33,6 +40,35 @@ def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict
     process.crawl(crawler, base_url=base_url)
     process.start()
     return crawler.stats.get_stats()
+
+
+def setting_pair(text: str) -> tuple[str, str]:
+    name, separator, value = text.partition("=")
+    if not separator or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def command_crawl(args: argparse.Namespace) -> int:
+    from potus_crawler.lock import AlreadyRunning, crawl_lock
+
+    started = time.monotonic()
+    try:
+        with crawl_lock(args.db):
+            stats = run_crawl(args.base_url, args.db, dict(args.set))
+    except AlreadyRunning as busy:
+        print(f"potus-crawler crawl: not started: {busy}", file=sys.stderr)
+        return EXIT_LOCKED
+    reason = stats.get("finish_reason")
+    print(f"crawl {reason} in {time.monotonic() - started:.1f} s: {stats.get('downloader/response_count', 0)} pages, "
+          f"{stats.get('potus/articles_new', 0)} articles new, {stats.get('potus/articles_updated', 0)} updated, "
+          f"{stats.get('potus/failures', 0)} failures (run {stats.get('potus/run_id')} in {args.db})")
+    if reason != "finished":
+        return EXIT_FAILED
+    if not stats.get("potus/articles_new", 0) + stats.get("potus/articles_updated", 0):
+        print("potus-crawler crawl: no article found: is the site down, or has its layout changed?", file=sys.stderr)
+        return EXIT_NO_ARTICLES
+    return EXIT_OK
 
 
 def command_extract(args: argparse.Namespace) -> int:
@@ -83,6 +119,14 @@ def command_demo(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="potus-crawler", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+
+    crawl_parser = commands.add_parser("crawl", help="crawl the site into the database (one run at a time)")
+    crawl_parser.add_argument("--db", default=project_settings.POTUS_DB,
+                              help=f"SQLite file to write (default: setting POTUS_DB, now {project_settings.POTUS_DB})")
+    crawl_parser.add_argument("--base-url", default=None, help="site to crawl (default: setting POTUS_BASE_URL)")
+    crawl_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
+                              help="a Scrapy setting, as with scrapy crawl -s (repeatable)")
+    crawl_parser.set_defaults(handler=command_crawl)
 
     extract_parser = commands.add_parser("extract", help="print the article record of one stored HTML page as JSON")
     extract_parser.add_argument("file", help="an HTML file")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 
+import pytest
+
 from conftest import FIXTURES
-from potus_crawler.cli import main
+from potus_crawler.cli import EXIT_LOCKED, EXIT_NO_ARTICLES, EXIT_OK, main
+from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.storage import ArticleStore
 
 
@@ -36,3 +41,50 @@ def test_demo_serves_crawls_and_summarizes(tmp_path):
     assert stored >= 40
     assert f"({stored}/{stored} equal to their expected record)" in result.stdout
     assert "Per primary category:" in result.stdout and "Fields filled:" in result.stdout
+
+
+def run_cli(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "potus_crawler.cli", *arguments],
+                          capture_output=True, text=True, timeout=300)
+
+
+LOOPBACK_FAST = ("-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0")
+
+
+def test_crawl_command_crawls_and_exits_zero(served_site, tmp_path):
+    db = tmp_path / "cron.db"
+    result = run_cli("crawl", "--db", str(db), "--base-url", served_site.base_url, *LOOPBACK_FAST)
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    assert f"{len(served_site.expected_records)} articles new" in result.stdout
+    store = ArticleStore(db)
+    assert len(store.article_urls()) == len(served_site.expected_records)
+    store.close()
+
+
+def test_second_crawl_of_the_same_database_exits_at_once_with_the_lock_code(served_site, tmp_path):
+    db = tmp_path / "cron.db"
+    served_before = len(served_site.paths_served)
+    with crawl_lock(db):
+        result = run_cli("crawl", "--db", str(db), "--base-url", served_site.base_url, *LOOPBACK_FAST)
+    assert result.returncode == EXIT_LOCKED
+    assert "not started: another crawl holds" in result.stderr and f"pid {os.getpid()}" in result.stderr
+    assert not db.exists() and len(served_site.paths_served) == served_before
+
+
+def test_crawl_lock_is_released_when_its_holder_ends(tmp_path):
+    with crawl_lock(tmp_path / "x.db"):
+        with pytest.raises(AlreadyRunning):
+            with crawl_lock(tmp_path / "x.db"):
+                pass
+    with crawl_lock(tmp_path / "x.db"):
+        pass
+
+
+def test_crawl_that_finds_no_article_exits_with_its_own_code(tmp_path):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    result = run_cli("crawl", "--db", str(tmp_path / "x.db"), "--base-url", f"http://127.0.0.1:{port}",
+                     *LOOPBACK_FAST, "-s", "RETRY_TIMES=0", "-s", "ROBOTSTXT_OBEY=0")
+    assert result.returncode == EXIT_NO_ARTICLES, result.stderr[-3000:]
+    assert "no article found" in result.stderr
