@@ -32,19 +32,19 @@ class DocumentScore:
     false_negatives: int
     exact: bool
 
-    @property
-    def precision(self) -> float:
+    def share_of(self, total: int) -> float:
+        """True positives over ``total``; a document with nothing to gain or lose scores 1."""
         if not self.false_positives and not self.false_negatives:
             return 1.0
-        predicted = self.true_positives + self.false_positives
-        return self.true_positives / predicted if predicted else 0.0
+        return self.true_positives / total if total else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.share_of(self.true_positives + self.false_positives)
 
     @property
     def recall(self) -> float:
-        if not self.false_positives and not self.false_negatives:
-            return 1.0
-        expected = self.true_positives + self.false_negatives
-        return self.true_positives / expected if expected else 0.0
+        return self.share_of(self.true_positives + self.false_negatives)
 
 
 def score_document(truth: str, prediction: str) -> DocumentScore:
