@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from . import dates, jsonld, selectors
 from .body import extract_blocks, html_blocks
+from .boilerplate import without_boilerplate
 from .dates import FoundDate
 from .language import identify
 from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime
@@ -269,7 +270,7 @@ class ArticlePage:
         # trafilatura often keeps the headline as the first block; the body starts after it.
         if blocks and clean_text(blocks[0]).casefold() == self.title.casefold():
             blocks = blocks[1:]
-        return "\n\n".join(blocks), None
+        return "\n\n".join(without_boilerplate(blocks)), None
 
     def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
         content = copy.deepcopy(container)

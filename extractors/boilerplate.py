@@ -1,0 +1,70 @@
+"""Blocks that news and blog pages put in or around the article text without being part of it.
+
+trafilatura finds the article's container well, but keeps what publishers put inside
+that container: links to related stories, newsletter prompts, contributor and contact
+lines, comment headings. Each rule below is one such convention, recognized from the
+block's own text. A rule only applies to a short block: article paragraphs that
+happen to mention a newsletter or a Twitter account are longer than the prompts are.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Longest block (in words) a rule may drop; prompts and credit lines are one sentence or two.
+MAX_BOILERPLATE_WORDS = 40
+
+#: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...")
+#: or stands alone as the heading of such links ("DON'T MISS", "Most read in world news").
+RELATED_LINKS = re.compile(
+    r"^(related( stories| articles| coverage)?|read more|read also|also read|see more|see also|more|also"
+    r"|recommended|don[’']?t miss|watch more)\b[^.!?]{0,30}:"
+    r"|^(related( stories| articles| coverage)?|read more|see also|more|also|don[’']?t miss)\W*$"
+    r"|^most (read|popular|viewed|shared)\b[^.!?]*$",
+    re.IGNORECASE,
+)
+#: Who wrote or edited the story besides the byline: "X contributed to this report.",
+#: "Additional reporting by X", "Reporting by X; Editing by Y".
+CONTRIBUTOR_CREDIT = re.compile(
+    r"\bcontributed( to)?( this)? (report|reporting|story|article)\b|^(additional )?reporting by\b|\bediting by\b",
+    re.IGNORECASE,
+)
+#: Where the story came from, as a line of its own: "SOURCE: News agencies".
+SOURCE_LINE = re.compile(r"^sources?\s*:", re.IGNORECASE)
+#: A prompt to reach or follow the author or the publication on social media or by e-mail:
+#: "Reach the reporter at ...", "Follow AP's full coverage of Brexit at https://...", "... Follow
+#: him on Twitter". Anchored to the block's start or to "follow us/him/...", so that a columnist's
+#: closing bio ("X is written by Y. Contact X at ...") stays, as the column's own text.
+CONTACT_PROMPT = re.compile(
+    r"(^(follow|reach|contact|e-?mail)\b|\bfollow (us|him|her|them|me)\b).{0,80}?"
+    r"(\b(twitter|facebook|instagram|youtube|linkedin)\b|https?://|www\.|\w@\w|\s@\w)",
+    re.IGNORECASE,
+)
+#: An invitation to a newsletter: "Sign up for our newsletter", "... delivered to your inbox".
+#: The verb's imperative form only: "subscribers to the newsletter" may be article text.
+NEWSLETTER_PROMPT = re.compile(r"\b(subscribe|sign up)\s+(to|for)\b.{0,60}?\bnewsletters?\b"
+                               r"|\b(delivered|straight|directly) to your inbox\b", re.IGNORECASE)
+#: The heading left over from a comment widget, or an invitation to comment.
+COMMENTS_HEADING = re.compile(r"^(\d+\s+)?(comments?|leave a (comment|reply)|join the discussion)\W*$",
+                              re.IGNORECASE)
+#: Taxonomy lines: "Filed under: ...", "Tags: ...".
+TAXONOMY_LINE = re.compile(r"^(filed under|tags|tagged|topics)\s*:", re.IGNORECASE)
+#: A block that is nothing but web or e-mail addresses: the author's contact links.
+ADDRESSES_ONLY = re.compile(
+    r"^(\s*(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[\w-]+(\.[\w-]+)+/\S*)[\s,;|]*)+$",
+    re.IGNORECASE,
+)
+
+BOILERPLATE_BLOCKS = (RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
+                      COMMENTS_HEADING, TAXONOMY_LINE, ADDRESSES_ONLY)
+
+
+def is_boilerplate(block: str) -> bool:
+    """True for a short block that one of the publishers' conventions above recognizes."""
+    if len(block.split()) > MAX_BOILERPLATE_WORDS:
+        return False
+    return any(pattern.search(block) for pattern in BOILERPLATE_BLOCKS)
+
+
+def without_boilerplate(blocks: list[str]) -> list[str]:
+    return [block for block in blocks if not is_boilerplate(block)]

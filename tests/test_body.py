@@ -1,0 +1,96 @@
+"""Generic body extraction: what a news page's body keeps and which publishers' boilerplate it drops."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import extract_body
+from extractors.boilerplate import is_boilerplate
+
+#: Paragraphs long enough for trafilatura to take their container as the article.
+ARTICLE_TEXT = [
+    "The city council voted on Tuesday to expand the bus network to the northern suburbs, a plan that "
+    "residents had asked for since the last line there closed a decade ago.",
+    "The new routes will start running in the spring, the transit agency said, and fares will stay at "
+    "their current level for at least two years while ridership is measured.",
+    "Council members who opposed the plan said the money would be better spent on repairing roads, "
+    "but the measure passed by a comfortable margin after a long public hearing.",
+]
+
+
+def news_page(*extra_blocks: str, headline: str = "Council expands bus network") -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in [*ARTICLE_TEXT, *extra_blocks])
+    return (f"<html><head><title>{headline}</title></head><body>"
+            f"<nav><a href='/'>Home</a></nav><article><h1>{headline}</h1>{paragraphs}</article>"
+            f"<footer>Copyright The Daily</footer></body></html>")
+
+
+def body_of(*extra_blocks: str) -> str:
+    return extract_body(news_page(*extra_blocks), "https://news.example.com/2024/05/bus-network")
+
+
+def test_plain_article_paragraphs_are_kept():
+    assert body_of().split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("block", [
+    "Related: Five things to know about the new bus routes",
+    "READ MORE: Transit agency names new director",
+    "More AP politics: https://apnews.com/politics",
+    "DON'T MISS",
+    "Also:",
+    "Most read in world news",
+])
+def test_links_to_other_stories_are_dropped(block):
+    assert body_of(block).split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("block", [
+    "Associated Press writers Jane Doe and John Roe contributed to this report.",
+    "Jane Doe contributed reporting from Albany.",
+    "Additional reporting by Jane Doe",
+    "Reporting by Jane Doe; Editing by John Roe",
+    "SOURCE: News agencies",
+])
+def test_contributor_and_source_credits_are_dropped(block):
+    assert body_of(block).split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("block", [
+    "Reach the reporter on Twitter at http://twitter.com/janedoe",
+    "Follow our full coverage of the council at https://news.example.com/council",
+    "Follow us on Twitter, Facebook and Instagram.",
+    "Jane Doe covers transit. Follow her on Twitter @janedoe.",
+    "jane.doe@news.example.com",
+    "twitter.com/janedoe",
+])
+def test_contact_prompts_and_bare_addresses_are_dropped(block):
+    assert body_of(block).split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("block", [
+    "Subscribe to the Morning Briefing newsletter",
+    "Get the day's top headlines delivered to your inbox every morning.",
+    "Comments",
+    "Filed under: Transit | Council",
+])
+def test_newsletter_prompts_comment_headings_and_taxonomy_are_dropped(block):
+    assert body_of(block).split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("block", [
+    # Article sentences that share a word or two with a rule.
+    "More than 2,000 residents signed the petition, and many more attended the hearings.",
+    "Related to the vote, the agency will also study a tram line along the river.",
+    "Riders can follow the construction on the agency's website, which is updated weekly.",
+    "Subscribers to the agency's newsletter were the first to learn of the plan.",
+    # A columnist's closing bio is the column's own text.
+    "Dear Reader is written by Jane Doe. Contact Dear Reader at www.example.com or P.O. Box 1, Albany.",
+])
+def test_article_sentences_resembling_boilerplate_are_kept(block):
+    assert body_of(block).split("\n\n") == [*ARTICLE_TEXT, block]
+
+
+def test_long_paragraph_is_never_boilerplate():
+    paragraph = "Related: " + " ".join(["the council heard from riders"] * 10)
+    assert not is_boilerplate(paragraph)
