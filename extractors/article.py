@@ -266,11 +266,11 @@ class ArticlePage:
             containers = self.tree.xpath(self.rules.content)
             if containers:
                 return self.content_by_rules(containers[0])
+        # trafilatura often keeps the headline, as the first block or where a video or a
+        # share box repeats it; the page states it as its title, og:title or first <h1>.
+        headlines = [self.title, self.first(selectors.OG_TITLE), self.first("//h1")]
         blocks = extract_blocks(self.tree, url=self.page_url)
-        # trafilatura often keeps the headline as the first block; the body starts after it.
-        if blocks and clean_text(blocks[0]).casefold() == self.title.casefold():
-            blocks = blocks[1:]
-        return "\n\n".join(without_boilerplate(blocks)), None
+        return "\n\n".join(without_boilerplate(blocks, headlines)), None
 
     def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
         content = copy.deepcopy(container)

@@ -66,5 +66,7 @@ def is_boilerplate(block: str) -> bool:
     return any(pattern.search(block) for pattern in BOILERPLATE_BLOCKS)
 
 
-def without_boilerplate(blocks: list[str]) -> list[str]:
-    return [block for block in blocks if not is_boilerplate(block)]
+def without_boilerplate(blocks: list[str], headlines: list[str | None]) -> list[str]:
+    """The blocks that are neither the page's headline (in any of its forms) nor boilerplate."""
+    repeated = {headline.casefold() for headline in headlines if headline}
+    return [block for block in blocks if block.casefold() not in repeated and not is_boilerplate(block)]

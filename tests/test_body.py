@@ -20,7 +20,7 @@ ARTICLE_TEXT = [
 
 def news_page(*extra_blocks: str, headline: str = "Council expands bus network") -> str:
     paragraphs = "".join(f"<p>{text}</p>" for text in [*ARTICLE_TEXT, *extra_blocks])
-    return (f"<html><head><title>{headline}</title></head><body>"
+    return (f"<html><head><title>{headline} | The Daily</title></head><body>"
             f"<nav><a href='/'>Home</a></nav><article><h1>{headline}</h1>{paragraphs}</article>"
             f"<footer>Copyright The Daily</footer></body></html>")
 
@@ -94,3 +94,17 @@ def test_article_sentences_resembling_boilerplate_are_kept(block):
 def test_long_paragraph_is_never_boilerplate():
     paragraph = "Related: " + " ".join(["the council heard from riders"] * 10)
     assert not is_boilerplate(paragraph)
+
+
+def test_headline_is_dropped_where_the_page_repeats_it():
+    """The <h1> above the text, and the same headline again as a video's title inside it."""
+    page = news_page().replace(f"<p>{ARTICLE_TEXT[1]}</p>",
+                               f"<div class='video'><p>Council expands bus network</p></div><p>{ARTICLE_TEXT[1]}</p>")
+    assert extract_body(page, "https://news.example.com/2024/05/bus-network").split("\n\n") == ARTICLE_TEXT
+
+
+def test_headline_in_the_og_title_only_is_dropped():
+    page = news_page(headline="Bus network grows").replace(
+        "<head>", "<head><meta property='og:title' content='Council expands bus network'>").replace(
+        "<h1>Bus network grows</h1>", "<h1>Bus network grows</h1><p>Council expands bus network</p>")
+    assert extract_body(page, "https://news.example.com/2024/05/bus-network").split("\n\n") == ARTICLE_TEXT
