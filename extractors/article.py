@@ -17,7 +17,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from . import dates, jsonld, selectors
-from .body import extract_blocks, html_blocks
+from .body import MIN_EXTRACTED_CHARS, baseline_blocks, extract_blocks, html_blocks
 from .boilerplate import without_boilerplate
 from .dates import FoundDate
 from .language import identify
@@ -269,8 +269,11 @@ class ArticlePage:
         # trafilatura often keeps the headline, as the first block or where a video or a
         # share box repeats it; the page states it as its title, og:title or first <h1>.
         headlines = [self.title, self.first(selectors.OG_TITLE), self.first("//h1")]
-        blocks = extract_blocks(self.tree, url=self.page_url)
-        return "\n\n".join(without_boilerplate(blocks, headlines)), None
+        blocks = without_boilerplate(extract_blocks(self.tree, url=self.page_url), headlines)
+        if len("".join(blocks)) < MIN_EXTRACTED_CHARS:
+            rescued = without_boilerplate(baseline_blocks(self.tree), headlines)
+            blocks = max(blocks, rescued, key=lambda found: len("".join(found)))
+        return "\n\n".join(blocks), None
 
     def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
         content = copy.deepcopy(container)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement, HtmlComment
 from trafilatura import bare_extraction
+from trafilatura.baseline import baseline
 
 from .normalize import clean_text
 
@@ -22,6 +23,8 @@ TRAFILATURA_OPTIONS = {
     "include_images": False,
     "with_metadata": False,
 }
+#: trafilatura's MIN_EXTRACTED_SIZE: a shorter text is a notice or a caption, not an article.
+MIN_EXTRACTED_CHARS = 250
 
 
 def block_text(element) -> str:
@@ -58,6 +61,15 @@ def extract_blocks(tree: HtmlElement | str, url: str | None = None, **options) -
     if document is None or document.body is None:
         return []
     return blocks(document.body)
+
+
+def baseline_blocks(tree: HtmlElement) -> list[str]:
+    """trafilatura's baseline: the text of JSON-LD articleBody, of <article> or of all paragraphs, one block.
+
+    Its rescue for pages whose article container its filters discarded; trafilatura runs
+    it itself below MIN_EXTRACTED_CHARS, but not in precision mode.
+    """
+    return blocks(baseline(tree)[0])
 
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}

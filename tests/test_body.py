@@ -108,3 +108,20 @@ def test_headline_in_the_og_title_only_is_dropped():
         "<head>", "<head><meta property='og:title' content='Council expands bus network'>").replace(
         "<h1>Bus network grows</h1>", "<h1>Bus network grows</h1><p>Council expands bus network</p>")
     assert extract_body(page, "https://news.example.com/2024/05/bus-network").split("\n\n") == ARTICLE_TEXT
+
+
+
+def test_body_falls_back_to_trafilatura_baseline_when_the_extraction_is_a_notice(monkeypatch):
+    """Pages whose article wrapper trafilatura's class filters discard leave it a reprint notice only."""
+    notice = "This copy is for your personal, non-commercial use only."
+    monkeypatch.setattr("extractors.article.extract_blocks", lambda tree, url=None: [notice])
+    body = extract_body(news_page(), "https://news.example.com/2024/05/bus-network")
+    assert notice not in body
+    assert all(paragraph in body for paragraph in ARTICLE_TEXT)
+
+
+def test_short_extraction_is_kept_when_the_baseline_finds_no_more(monkeypatch):
+    brief = "Council expands bus network to the northern suburbs."
+    monkeypatch.setattr("extractors.article.extract_blocks", lambda tree, url=None: [brief])
+    page = f"<html><head><title>Brief</title></head><body><article><p>{brief}</p></article></body></html>"
+    assert extract_body(page, "https://news.example.com/2024/05/brief") == brief
