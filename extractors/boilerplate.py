@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-#: Longest block (in words) a rule may drop; prompts and credit lines are one sentence or two.
+#: Longest block (in words) a rule may drop: prompts and credit lines are a short paragraph at most.
 MAX_BOILERPLATE_WORDS = 40
 
 #: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...")
@@ -45,8 +45,17 @@ CONTACT_PROMPT = re.compile(
 NEWSLETTER_PROMPT = re.compile(r"\b(subscribe|sign up)\s+(to|for)\b.{0,60}?\bnewsletters?\b"
                                r"|\b(delivered|straight|directly) to your inbox\b", re.IGNORECASE)
 #: The heading left over from a comment widget, or an invitation to comment.
-COMMENTS_HEADING = re.compile(r"^(\d+\s+)?(comments?|leave a (comment|reply)|join the discussion)\W*$",
-                              re.IGNORECASE)
+COMMENTS_HEADING = re.compile(
+    r"^(\d+\s+)?(comments?|leave a (comment|reply)|join the discussion|tell us what you think)\W*$", re.IGNORECASE)
+#: An image credit, alone or closing a caption: "Photo: Reuters", "(Image credit: NASA)", "..., photos © Agency".
+#: Not a bare "©": news agencies' copyright notices belong to their stories.
+CREDIT_LINE = re.compile(r"^(photos?|images?|photograph)( credit)?\s*:|\((photo |image )?credits?\s*:"
+                         r"|\b(photos?|images?|pictures?)\s*©", re.IGNORECASE)
+#: A publication's request for readers' support: "If you enjoyed this article, ... Join ...".
+SUPPORT_PROMPT = re.compile(r"^if you (enjoyed|liked|value|appreciate) (this|our) (article|story|post|journalism)\b",
+                            re.IGNORECASE)
+#: A timestamp line: "Updated at 1:23 p.m.", "Published: May 3, 2024".
+TIMESTAMP_LINE = re.compile(r"^(last )?(updated|published|posted)\b[^.]{0,40}\d", re.IGNORECASE)
 #: Taxonomy lines: "Filed under: ...", "Tags: ...".
 TAXONOMY_LINE = re.compile(r"^(filed under|tags|tagged|topics)\s*:", re.IGNORECASE)
 #: A block that is nothing but web or e-mail addresses: the author's contact links.
@@ -56,7 +65,7 @@ ADDRESSES_ONLY = re.compile(
 )
 
 BOILERPLATE_BLOCKS = (RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
-                      COMMENTS_HEADING, TAXONOMY_LINE, ADDRESSES_ONLY)
+                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, TAXONOMY_LINE, ADDRESSES_ONLY)
 
 
 def is_boilerplate(block: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract_body
-from extractors.boilerplate import is_boilerplate
+from extractors.boilerplate import MAX_BOILERPLATE_WORDS, is_boilerplate
 
 #: Paragraphs long enough for trafilatura to take their container as the article.
 ARTICLE_TEXT = [
@@ -79,12 +79,29 @@ def test_newsletter_prompts_comment_headings_and_taxonomy_are_dropped(block):
 
 
 @pytest.mark.parametrize("block", [
+    "Photo: Jane Doe/Reuters",
+    "The new buses at the depot on Monday. (Image credit: Transit Agency)",
+    "The depot, installation views, photos © Jane Doe, 2024",
+    "Updated at 1:23 p.m.",
+    "Tell us what YOU think...",
+    "If you enjoyed this article, we have a proposition for you: become a member. Members read every story "
+    "without ads, join calls with our editors and get the print magazine, and they keep our newsroom going. "
+    "Consider it!",
+])
+def test_image_credits_timestamps_and_support_prompts_are_dropped(block):
+    assert body_of(block).split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("block", [
     # Article sentences that share a word or two with a rule.
     "More than 2,000 residents signed the petition, and many more attended the hearings.",
     "Related to the vote, the agency will also study a tram line along the river.",
     "Riders can follow the construction on the agency's website, which is updated weekly.",
     "Subscribers to the agency's newsletter were the first to learn of the plan.",
-    # A columnist's closing bio is the column's own text.
+    "The photos were published by the agency on Monday.",
+    "If you liked the old routes, the agency says, you will like the new ones even more.",
+    # A news agency's copyright notice and a columnist's closing bio belong to the story.
+    "© 2024 The Associated Press. All rights reserved. This material may not be published or broadcast.",
     "Dear Reader is written by Jane Doe. Contact Dear Reader at www.example.com or P.O. Box 1, Albany.",
 ])
 def test_article_sentences_resembling_boilerplate_are_kept(block):
@@ -92,7 +109,7 @@ def test_article_sentences_resembling_boilerplate_are_kept(block):
 
 
 def test_long_paragraph_is_never_boilerplate():
-    paragraph = "Related: " + " ".join(["the council heard from riders"] * 10)
+    paragraph = "Related: " + " ".join(["riders"] * MAX_BOILERPLATE_WORDS)
     assert not is_boilerplate(paragraph)
 
 
