@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 #: Longest block (in words) a rule may drop: prompts and credit lines are a short paragraph at most.
-MAX_BOILERPLATE_WORDS = 40
+MAX_BOILERPLATE_WORDS = 60
 
 #: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...")
 #: or stands alone as the heading of such links ("DON'T MISS", "Most read in world news").
