@@ -33,62 +33,53 @@ def test_plain_article_paragraphs_are_kept():
     assert body_of().split("\n\n") == ARTICLE_TEXT
 
 
-@pytest.mark.parametrize("block", [
-    "Related: Five things to know about the new bus routes",
-    "READ MORE: Transit agency names new director",
-    "More AP politics: https://apnews.com/politics",
-    "DON'T MISS",
-    "Also:",
-    "Most read in world news",
-])
-def test_links_to_other_stories_are_dropped(block):
-    assert body_of(block).split("\n\n") == ARTICLE_TEXT
+#: Blocks that publishers put inside the article container, by the convention that recognizes them.
+BOILERPLATE_BLOCKS = {
+    "links to other stories": [
+        "Related: Five things to know about the new bus routes",
+        "READ MORE: Transit agency names new director",
+        "More AP politics: https://apnews.com/politics",
+        "DON'T MISS",
+        "Also:",
+        "Most read in world news",
+    ],
+    "contributor and source credits": [
+        "Associated Press writers Jane Doe and John Roe contributed to this report.",
+        "Jane Doe contributed reporting from Albany.",
+        "Additional reporting by Jane Doe",
+        "Reporting by Jane Doe; Editing by John Roe",
+        "SOURCE: News agencies",
+    ],
+    "contact prompts and bare addresses": [
+        "Reach the reporter on Twitter at http://twitter.com/janedoe",
+        "Follow our full coverage of the council at https://news.example.com/council",
+        "Follow us on Twitter, Facebook and Instagram.",
+        "Jane Doe covers transit. Follow her on Twitter @janedoe.",
+        "jane.doe@news.example.com",
+        "twitter.com/janedoe",
+    ],
+    "newsletter prompts, comment headings, taxonomy": [
+        "Subscribe to the Morning Briefing newsletter",
+        "Get the day's top headlines delivered to your inbox every morning.",
+        "Comments",
+        "Filed under: Transit | Council",
+    ],
+    "image credits, timestamps, support prompts": [
+        "Photo: Jane Doe/Reuters",
+        "The new buses at the depot on Monday. (Image credit: Transit Agency)",
+        "The depot, installation views, photos © Jane Doe, 2024",
+        "Updated at 1:23 p.m.",
+        "Tell us what YOU think...",
+        "If you enjoyed this article, we have a proposition for you: become a member. Members read every story "
+        "without ads, join calls with our editors and get the print magazine, and they keep our newsroom going. "
+        "Consider it!",
+    ],
+}
 
 
-@pytest.mark.parametrize("block", [
-    "Associated Press writers Jane Doe and John Roe contributed to this report.",
-    "Jane Doe contributed reporting from Albany.",
-    "Additional reporting by Jane Doe",
-    "Reporting by Jane Doe; Editing by John Roe",
-    "SOURCE: News agencies",
-])
-def test_contributor_and_source_credits_are_dropped(block):
-    assert body_of(block).split("\n\n") == ARTICLE_TEXT
-
-
-@pytest.mark.parametrize("block", [
-    "Reach the reporter on Twitter at http://twitter.com/janedoe",
-    "Follow our full coverage of the council at https://news.example.com/council",
-    "Follow us on Twitter, Facebook and Instagram.",
-    "Jane Doe covers transit. Follow her on Twitter @janedoe.",
-    "jane.doe@news.example.com",
-    "twitter.com/janedoe",
-])
-def test_contact_prompts_and_bare_addresses_are_dropped(block):
-    assert body_of(block).split("\n\n") == ARTICLE_TEXT
-
-
-@pytest.mark.parametrize("block", [
-    "Subscribe to the Morning Briefing newsletter",
-    "Get the day's top headlines delivered to your inbox every morning.",
-    "Comments",
-    "Filed under: Transit | Council",
-])
-def test_newsletter_prompts_comment_headings_and_taxonomy_are_dropped(block):
-    assert body_of(block).split("\n\n") == ARTICLE_TEXT
-
-
-@pytest.mark.parametrize("block", [
-    "Photo: Jane Doe/Reuters",
-    "The new buses at the depot on Monday. (Image credit: Transit Agency)",
-    "The depot, installation views, photos © Jane Doe, 2024",
-    "Updated at 1:23 p.m.",
-    "Tell us what YOU think...",
-    "If you enjoyed this article, we have a proposition for you: become a member. Members read every story "
-    "without ads, join calls with our editors and get the print magazine, and they keep our newsroom going. "
-    "Consider it!",
-])
-def test_image_credits_timestamps_and_support_prompts_are_dropped(block):
+@pytest.mark.parametrize("block", [pytest.param(block, id=f"{rule}: {block[:30]}")
+                                   for rule, blocks in BOILERPLATE_BLOCKS.items() for block in blocks])
+def test_boilerplate_block_is_dropped(block):
     assert body_of(block).split("\n\n") == ARTICLE_TEXT
 
 
@@ -125,7 +116,6 @@ def test_headline_in_the_og_title_only_is_dropped():
         "<head>", "<head><meta property='og:title' content='Council expands bus network'>").replace(
         "<h1>Bus network grows</h1>", "<h1>Bus network grows</h1><p>Council expands bus network</p>")
     assert extract_body(page, "https://news.example.com/2024/05/bus-network").split("\n\n") == ARTICLE_TEXT
-
 
 
 def test_body_falls_back_to_trafilatura_baseline_when_the_extraction_is_a_notice(monkeypatch):
