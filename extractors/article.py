@@ -268,7 +268,7 @@ class ArticlePage:
                 return self.content_by_rules(containers[0])
         # trafilatura often keeps the headline, as the first block or where a video or a
         # share box repeats it; the page states it as its title, og:title or first <h1>.
-        headlines = [self.title, self.first(selectors.OG_TITLE), self.first("//h1")]
+        headlines = [self.title, self.first(selectors.OG_TITLE), self.first(selectors.HEADINGS_1)]
         blocks = without_boilerplate(extract_blocks(self.tree, url=self.page_url), headlines)
         if len("".join(blocks)) < MIN_EXTRACTED_CHARS:
             rescued = without_boilerplate(baseline_blocks(self.tree), headlines)

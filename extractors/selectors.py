@@ -18,6 +18,8 @@ def meta_property(name: str) -> str:
 CANONICAL = '//link[@rel="canonical"]/@href'
 HTML_LANG = "/html/@lang"
 DOCUMENT_TITLE = "//head/title"
+#: Every <h1>; the first with text is the page's headline.
+HEADINGS_1 = "//h1"
 
 OG_TITLE = meta_property("og:title")
 OG_TYPE = meta_property("og:type")

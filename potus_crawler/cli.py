@@ -42,6 +42,12 @@ def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict
     return crawler.stats.get_stats()
 
 
+def crawl_counts(stats: dict) -> str:
+    """What a crawl did, in the words both the cron and the demo summaries use."""
+    return (f"{stats.get('downloader/response_count', 0)} pages fetched, {stats.get('potus/articles_new', 0)} "
+            f"articles new, {stats.get('potus/articles_updated', 0)} updated, {stats.get('potus/failures', 0)} failures")
+
+
 def setting_pair(text: str) -> tuple[str, str]:
     name, separator, value = text.partition("=")
     if not separator or not name:
@@ -60,9 +66,8 @@ def command_crawl(args: argparse.Namespace) -> int:
         print(f"potus-crawler crawl: not started: {busy}", file=sys.stderr)
         return EXIT_LOCKED
     reason = stats.get("finish_reason")
-    print(f"crawl {reason} in {time.monotonic() - started:.1f} s: {stats.get('downloader/response_count', 0)} pages, "
-          f"{stats.get('potus/articles_new', 0)} articles new, {stats.get('potus/articles_updated', 0)} updated, "
-          f"{stats.get('potus/failures', 0)} failures (run {stats.get('potus/run_id')} in {args.db})")
+    print(f"crawl {reason} in {time.monotonic() - started:.1f} s: {crawl_counts(stats)} "
+          f"(run {stats.get('potus/run_id')} in {args.db})")
     if reason != "finished":
         return EXIT_FAILED
     if not stats.get("potus/articles_new", 0) + stats.get("potus/articles_updated", 0):
@@ -96,9 +101,7 @@ def command_demo(args: argparse.Namespace) -> int:
     stored = {url: store.load_record(url) for url in expected}
     missing = [url for url, record in stored.items() if record is None]
     differing = [url for url, record in stored.items() if record is not None and record != expected[url]]
-    print(f"Crawled into {args.db} in {seconds:.1f} s: {stats.get('downloader/response_count', 0)} pages fetched, "
-          f"{stats.get('potus/articles_new', 0)} articles new, {stats.get('potus/articles_updated', 0)} updated, "
-          f"{stats.get('potus/failures', 0)} failures")
+    print(f"Crawled into {args.db} in {seconds:.1f} s: {crawl_counts(stats)}")
     print(f"Articles stored: {len(store.article_urls())} "
           f"({len(expected) - len(missing) - len(differing)}/{len(expected)} equal to their expected record)")
     print("Per primary category:")
