@@ -9,9 +9,13 @@ headings, lists and short articles there, which a known container does not need.
 
 from __future__ import annotations
 
+import re
+from copy import deepcopy
+
 from lxml.html import HtmlElement, HtmlComment
 from trafilatura import bare_extraction
 from trafilatura.baseline import baseline
+from trafilatura.xpaths import BODY_XPATH
 
 from .normalize import clean_text
 
@@ -46,7 +50,12 @@ def blocks(body) -> list[str]:
                 for child in nested:
                     found.extend(blocks([child]))
         elif element.tag == "quote" and any(child.tag == "p" for child in element):
-            found.extend(block_text(child) for child in element)
+            # the text around the quote's paragraphs is a block of its own: an embedded
+            # post's attribution ("— Name (@handle) date") follows its paragraph
+            found.append(clean_text(element.text or ""))
+            for child in element:
+                found.append(block_text(child))
+                found.append(clean_text(child.tail or ""))
         elif element.tag == "table":
             for row in element.iter("row"):
                 found.append(" | ".join(block_text(cell) for cell in row))
@@ -55,8 +64,97 @@ def blocks(body) -> list[str]:
     return [text for text in found if text]
 
 
+#: trafilatura's first and most specific guess at the article's container: the first element whose
+#: class or id names an article body ("article__body", "post-content", itemprop="articleBody", ...).
+ARTICLE_BODY_XPATH = BODY_XPATH[0]
+#: After the article's container, the elements of the same class, up to the next headline (the
+#: next article on a page that appends articles one below the other).
+SAME_CLASS_UNTIL_HEADLINE = "following::*[self::h1 or @class=$css_class]"
+
+
+def copy_with_map(tree: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
+    """A copy of the page to change, and each element's copy: callers' trees are never changed."""
+    copy = deepcopy(tree)
+    return copy, dict(zip(tree.iter(), copy.iter()))
+
+
+def with_body_chunks_joined(tree: HtmlElement) -> HtmlElement:
+    """The page, with the later chunks of an article body split up by the publisher moved into its first.
+
+    Some publishers cut a long body into several containers of one class, with ads or
+    related links between them; trafilatura takes the first container of an article-body
+    class for the whole article and loses the others. A chunk is a later element of the
+    container's tag and class that holds a paragraph, within the same <article> element
+    and before the next <h1>. The page itself is left as it is: a copy takes the chunks.
+    """
+    containers = ARTICLE_BODY_XPATH(tree)
+    css_class = containers[0].get("class") if containers else None
+    if not css_class:
+        return tree
+    container = containers[0]
+    article = next(container.iterancestors("article"), None)
+    chunks = []
+    for element in container.xpath(SAME_CLASS_UNTIL_HEADLINE, css_class=css_class):
+        if element.tag == "h1":
+            break
+        if (element.tag == container.tag and next(element.iterancestors("article"), None) is article
+                and element.find(".//p") is not None):
+            chunks.append(element)
+    if not chunks:
+        return tree
+    joined, copies = copy_with_map(tree)
+    for chunk in chunks:
+        copies[container].append(copies[chunk])
+    return joined
+
+
+#: Social networks' embed code: the post's text in a <blockquote> of a known class, which their
+#: script turns into the post's card ("twitter-tweet", "instagram-media", "tiktok-embed", ...).
+EMBEDDED_POST_CLASS = re.compile(r"\b(twitter-(tweet|video)|instagram-media|tiktok-embed)\b")
+#: What a wrapper around an embedded post may hold besides the post: the network's loader script.
+NOT_CONTENT = {"script", "noscript", "style"}
+
+
+def holds_only(wrapper: HtmlElement, child: HtmlElement) -> bool:
+    """True if the wrapper has no text and no element but the child (and scripts)."""
+    return (not (wrapper.text or "").strip()
+            and all(element is child or not isinstance(element.tag, str) or element.tag in NOT_CONTENT
+                    for element in wrapper)
+            and not any((element.tail or "").strip() for element in wrapper))
+
+
+def sole_wrapper(post: HtmlElement) -> HtmlElement | None:
+    """The outermost element below <body> that holds nothing but the post, if any."""
+    wrapper, element = None, post
+    while (parent := element.getparent()) is not None and parent.tag != "body" and holds_only(parent, element):
+        wrapper = element = parent
+    return wrapper
+
+
+def with_embedded_posts_unwrapped(tree: HtmlElement) -> HtmlElement:
+    """The page, with each embedded social post standing in for the wrappers that hold only it.
+
+    Publishers quote tweets and Instagram posts in the article, in wrappers whose class
+    says what they are ("embed", "social", "widget"); trafilatura discards elements of
+    such classes as share buttons and ads, and the quoted post with them. The page
+    itself is left as it is: a copy takes the change.
+    """
+    wrappers = {post: wrapper for post in tree.iter("blockquote")
+                if EMBEDDED_POST_CLASS.search(post.get("class") or "") and (wrapper := sole_wrapper(post)) is not None}
+    if not wrappers:
+        return tree
+    unwrapped, copies = copy_with_map(tree)
+    for post, wrapper in wrappers.items():
+        post, wrapper = copies[post], copies[wrapper]
+        post.tail = wrapper.tail
+        wrapper.getparent().replace(wrapper, post)
+    return unwrapped
+
+
 def extract_blocks(tree: HtmlElement | str, url: str | None = None, **options) -> list[str]:
     """Text blocks of the main content of a page (or of an element narrowed to it)."""
+    if isinstance(tree, HtmlElement):
+        tree = with_embedded_posts_unwrapped(with_body_chunks_joined(tree))
     document = bare_extraction(tree, url=url, **{**TRAFILATURA_OPTIONS, **options})
     if document is None or document.body is None:
         return []

@@ -132,3 +132,43 @@ def test_short_extraction_is_kept_when_the_baseline_finds_no_more(monkeypatch):
     monkeypatch.setattr("extractors.article.extract_blocks", lambda tree, url=None: [brief])
     page = f"<html><head><title>Brief</title></head><body><article><p>{brief}</p></article></body></html>"
     assert extract_body(page, "https://news.example.com/2024/05/brief") == brief
+
+
+def article_page(article: str, after: str = "") -> str:
+    return (f"<html><head><title>Council expands bus network</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Council expands bus network</h1>{article}</article>{after}</body></html>")
+
+
+def test_article_body_split_into_chunks_is_joined():
+    """A body cut into containers of one class, with an ad between them, is one article."""
+    paragraphs = [*ARTICLE_TEXT, "Construction of the first new stops begins next month, the agency said."]
+    first, second = (f"<div class='article__body'><p>{one}</p><p>{two}</p></div>"
+                     for one, two in (paragraphs[:2], paragraphs[2:]))
+    ad = "<div class='ad-slot'><p>Advertisement</p></div>"
+    body = extract_body(article_page(first + ad + second), "https://news.example.com/2024/05/bus")
+    assert body.split("\n\n") == paragraphs
+
+
+def test_body_container_of_the_next_article_is_not_joined():
+    """On pages that append the next story below, its container has the same class, after its own headline."""
+    body = "".join(f"<p>{text}</p>" for text in ARTICLE_TEXT)
+    next_story = ("<article><h1>Library opens on Sundays</h1><div class='article__body'><p>The city library will "
+                  "open on Sundays from June, the mayor announced.</p></div></article>")
+    page = article_page(f"<div class='article__body'>{body}</div>", after=next_story)
+    assert extract_body(page, "https://news.example.com/2024/05/bus").split("\n\n") == ARTICLE_TEXT
+
+
+def test_embedded_post_is_kept_with_its_attribution():
+    """Quoted posts sit in wrappers named "embed" or "widget", which trafilatura drops as boilerplate."""
+    tweet = ("<div class='article-widget social-embed'><div class='embed__inner'><blockquote class='twitter-tweet'>"
+             "<p>The new northern routes start running on March 3. Service every ten minutes at peak times.</p>"
+             "— City Transit (@citytransit) <a href='https://twitter.com/citytransit/status/1'>May 3, 2024</a>"
+             "</blockquote></div><script src='https://platform.twitter.com/widgets.js'></script></div>")
+    paragraphs = [f"<p>{text}</p>" for text in ARTICLE_TEXT]
+    page = article_page("".join(paragraphs[:2]) + tweet + paragraphs[2])
+    assert extract_body(page, "https://news.example.com/2024/05/bus").split("\n\n") == [
+        *ARTICLE_TEXT[:2],
+        "The new northern routes start running on March 3. Service every ten minutes at peak times.",
+        "— City Transit (@citytransit) May 3, 2024",
+        ARTICLE_TEXT[2],
+    ]
