@@ -1,8 +1,9 @@
 """The ``potus-crawler`` command: crawl the site (the cron entry), extract one page, or run the demo.
 
-Exit codes of ``crawl``: 0 the crawl finished, 1 it ended early or failed, 3 it finished but found
-no article at all (the site is down or changed its layout), 75 another crawl of the same database
-is running (EX_TEMPFAIL: cron may simply try again next time).
+Exit codes of ``crawl``: 0 the crawl finished and looks healthy, 1 it ended early or failed, 3 it
+found no article at all (the site is down or changed its layout), 4 it finished but a fill rate
+fell well below the recent runs' (the message names the field), 75 another crawl of the same
+database is running (EX_TEMPFAIL: cron may simply try again next time).
 """
 
 from __future__ import annotations
@@ -13,10 +14,19 @@ import sys
 import time
 from pathlib import Path
 
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
 from extractors import ExtractionError, extract
 from potus_crawler import settings as project_settings
+from potus_crawler.demo import demo_site
+from potus_crawler.extensions import KIND_STATS_PREFIX, PROBLEMS_STAT
+from potus_crawler.lock import AlreadyRunning, crawl_lock
+from potus_crawler.pipelines.store import FAILURES_STAT, GONE_STAT, OUTCOME_STATS, RUN_ID_STAT
+from potus_crawler.spiders.potus import ARTICLES_FOUND_STAT
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
-EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_LOCKED = 0, 1, 3, 75
+EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
 DEMO_DB = "data/demo.db"
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
@@ -29,9 +39,6 @@ DEMO_SETTINGS = {
 
 def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict:
     """Run the ``potus`` spider in this process; returns its Scrapy stats."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
     crawl_settings = Settings()
     crawl_settings.setmodule("potus_crawler.settings", priority="project")
     crawl_settings.setdict({**(settings or {}), "POTUS_DB": db_path}, priority="cmdline")
@@ -44,8 +51,12 @@ def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict
 
 def crawl_counts(stats: dict) -> str:
     """What a crawl did, in the words both the cron and the demo summaries use."""
-    return (f"{stats.get('downloader/response_count', 0)} pages fetched, {stats.get('potus/articles_new', 0)} "
-            f"articles new, {stats.get('potus/articles_updated', 0)} updated, {stats.get('potus/failures', 0)} failures")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(
+        (key.removeprefix(KIND_STATS_PREFIX), n) for key, n in stats.items() if key.startswith(KIND_STATS_PREFIX)))
+    return (f"{stats.get('downloader/request_count', 0)} requests ({kinds}); articles: "
+            + ", ".join(f"{stats.get(key, 0)} {name}" for name, key in (
+                ("new", OUTCOME_STATS[NEW]), ("updated", OUTCOME_STATS[CHANGED]),
+                ("unchanged", OUTCOME_STATS[UNCHANGED]), ("gone", GONE_STAT), ("failed", FAILURES_STAT))))
 
 
 def setting_pair(text: str) -> tuple[str, str]:
@@ -56,24 +67,33 @@ def setting_pair(text: str) -> tuple[str, str]:
 
 
 def command_crawl(args: argparse.Namespace) -> int:
-    from potus_crawler.lock import AlreadyRunning, crawl_lock
-
+    settings = dict(args.set)
+    if args.full:
+        settings["POTUS_FULL"] = True
+    if args.since:
+        settings["POTUS_RECHECK_SINCE"] = args.since
     started = time.monotonic()
     try:
         with crawl_lock(args.db):
-            stats = run_crawl(args.base_url, args.db, dict(args.set))
+            store = ArticleStore(args.db)
+            interrupted = store.mark_interrupted_runs()
+            store.close()
+            if interrupted:
+                print(f"potus-crawler crawl: {interrupted} earlier run(s) had died; this one picks up after them")
+            stats = run_crawl(args.base_url, args.db, settings)
     except AlreadyRunning as busy:
         print(f"potus-crawler crawl: not started: {busy}", file=sys.stderr)
         return EXIT_LOCKED
     reason = stats.get("finish_reason")
     print(f"crawl {reason} in {time.monotonic() - started:.1f} s: {crawl_counts(stats)} "
-          f"(run {stats.get('potus/run_id')} in {args.db})")
+          f"(run {stats.get(RUN_ID_STAT)} in {args.db})")
+    for problem in stats.get(PROBLEMS_STAT, []):
+        print(f"potus-crawler crawl: {problem}", file=sys.stderr)
     if reason != "finished":
         return EXIT_FAILED
-    if not stats.get("potus/articles_new", 0) + stats.get("potus/articles_updated", 0):
-        print("potus-crawler crawl: no article found: is the site down, or has its layout changed?", file=sys.stderr)
+    if not stats.get(ARTICLES_FOUND_STAT):
         return EXIT_NO_ARTICLES
-    return EXIT_OK
+    return EXIT_UNHEALTHY if stats.get(PROBLEMS_STAT) else EXIT_OK
 
 
 def command_extract(args: argparse.Namespace) -> int:
@@ -86,10 +106,25 @@ def command_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_demo(args: argparse.Namespace) -> int:
-    from potus_crawler.demo import demo_site
-    from potus_crawler.storage import ArticleStore
+def clear_demo_database(path: Path) -> None:
+    """Each demo starts empty: its site's URLs carry a new port each time, so old rows would only add up.
 
+    Refuses a database holding anything but loopback URLs: that is somebody's real crawl.
+    """
+    if not path.exists():
+        return
+    store = ArticleStore(path)
+    foreign = store.db.execute("select count(*) from articles where url not like 'http://127.0.0.1:%'").fetchone()[0]
+    store.close()
+    if foreign:
+        raise SystemExit(f"potus-crawler demo: {path} holds {foreign} articles of a real site; "
+                         "give the demo another --db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    clear_demo_database(Path(args.db))
     started = time.monotonic()
     with demo_site() as site:
         print(f"Demo site with {len(site.content.articles)} articles served at {site.base_url}")
@@ -127,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     crawl_parser.add_argument("--db", default=project_settings.POTUS_DB,
                               help=f"SQLite file to write (default: setting POTUS_DB, now {project_settings.POTUS_DB})")
     crawl_parser.add_argument("--base-url", default=None, help="site to crawl (default: setting POTUS_BASE_URL)")
+    crawl_parser.add_argument("--full", action="store_true",
+                              help="walk every listing page and re-check every stored article (conditionally)")
+    crawl_parser.add_argument("--since", metavar="DATE",
+                              help="re-check stored articles published since DATE (default: the last "
+                                   "POTUS_RECHECK_DAYS days)")
     crawl_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
                               help="a Scrapy setting, as with scrapy crawl -s (repeatable)")
     crawl_parser.set_defaults(handler=command_crawl)

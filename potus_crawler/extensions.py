@@ -1,24 +1,40 @@
-"""Record each crawl in the ``crawl_runs`` table: a row when it starts, its counts when it ends.
+"""Record each crawl in the ``crawl_runs`` table: a row when it starts, its figures and health when it ends.
 
-A row left with status ``running`` after the process is gone marks a crawl that died.
+A row left with status ``running`` after the process is gone marks a crawl that died;
+the next ``potus-crawler crawl`` marks it ``interrupted``.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from urllib.parse import urlsplit
+
 from scrapy import signals
 
-from potus_crawler.pipelines.store import RUN_ID_STAT
-from potus_crawler.storage import ArticleStore
+from potus_crawler.monitor import run_problems
+from potus_crawler.pipelines.store import (BODY_WORDS_MEDIAN_STAT, EXTRACTED_STAT, FAILURES_STAT,
+                                           FILLED_STAT_PREFIX, GONE_STAT, MONITORED_FIELDS, OUTCOME_STATS,
+                                           RUN_ID_STAT)
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 #: crawl_runs column -> Scrapy stats key it is read from.
 RUN_COUNTS = {
+    "requests": "downloader/request_count",
     "pages_fetched": "downloader/response_count",
-    "articles_new": "potus/articles_new",
-    "articles_updated": "potus/articles_updated",
-    "failures": "potus/failures",
+    "articles_found": "potus/articles_found",
+    "articles_extracted": EXTRACTED_STAT,
+    "articles_new": OUTCOME_STATS[NEW],
+    "articles_updated": OUTCOME_STATS[CHANGED],
+    "articles_unchanged": OUTCOME_STATS[UNCHANGED],
+    "articles_gone": GONE_STAT,
+    "failures": FAILURES_STAT,
     "dropped": "item_dropped_count",
     "not_articles": "potus/not_article",
 }
+STATUS_STATS_PREFIX = "downloader/response_status_count/"
+#: Responses per kind of request (``request.meta["kind"]``: listing, feed, sitemap, article, recheck…).
+KIND_STATS_PREFIX = "potus/responses/"
+PROBLEMS_STAT = "potus/problems"
 
 
 class CrawlRunRecorder:
@@ -26,6 +42,7 @@ class CrawlRunRecorder:
         self.crawler = crawler
         self.store: ArticleStore | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -37,12 +54,33 @@ class CrawlRunRecorder:
         run_id = self.store.start_run(spider.name, getattr(spider, "base_url", ""))
         self.crawler.stats.set_value(RUN_ID_STAT, run_id)
 
+    def response_received(self, response, request, spider):
+        # The robots.txt middleware's own requests carry no meta of ours.
+        kind = request.meta.get("kind") or ("robots" if urlsplit(request.url).path == "/robots.txt" else "other")
+        self.crawler.stats.inc_value(KIND_STATS_PREFIX + kind)
+
     def spider_closed(self, spider, reason):
-        stats = self.crawler.stats.get_stats()
-        counts = {column: stats.get(key, 0) for column, key in RUN_COUNTS.items()}
-        counts["http_errors"] = sum(value for key, value in stats.items()
-                                    if key.startswith("downloader/response_status_count/")
-                                    and key.rsplit("/", 1)[-1][:1] in "45")
-        status = "finished" if reason == "finished" else "failed"
-        self.store.finish_run(stats[RUN_ID_STAT], status, finish_reason=reason, **counts)
+        settings, stats = self.crawler.settings, self.crawler.stats.get_stats()
+        run_id = stats[RUN_ID_STAT]
+        figures = {column: stats.get(key, 0) for column, key in RUN_COUNTS.items()}
+        status_counts = Counter({key.removeprefix(STATUS_STATS_PREFIX): value for key, value in stats.items()
+                                 if key.startswith(STATUS_STATS_PREFIX)})
+        figures["http_errors"] = sum(n for status, n in status_counts.items() if status[:1] in "45")
+        figures["http_status_counts"] = dict(status_counts)
+        figures["requests_by_kind"] = {key.removeprefix(KIND_STATS_PREFIX): value for key, value in stats.items()
+                                       if key.startswith(KIND_STATS_PREFIX)}
+        extracted = figures["articles_extracted"]
+        for field in MONITORED_FIELDS:
+            figures[f"fill_{field}"] = stats.get(FILLED_STAT_PREFIX + field, 0) / extracted if extracted else None
+        figures["body_words_median"] = stats.get(BODY_WORDS_MEDIAN_STAT)
+
+        if reason != "finished":
+            status, problems = "failed", [f"the crawl ended early: {reason}"]
+        else:
+            problems = run_problems(figures, self.store.recent_runs(settings.getint("POTUS_MONITOR_RUNS"), run_id),
+                                    max_drop=settings.getfloat("POTUS_MONITOR_MAX_DROP"),
+                                    min_articles=settings.getint("POTUS_MONITOR_MIN_ARTICLES"))
+            status = "unhealthy" if problems else "finished"
+        self.crawler.stats.set_value(PROBLEMS_STAT, problems)
+        self.store.finish_run(run_id, status, finish_reason=reason, problems="\n".join(problems) or None, **figures)
         self.store.close()

@@ -1,8 +1,8 @@
-"""Items the spider yields.
+"""Items the spider yields: what a fetch found, for the pipelines to normalize and store.
 
-Articles are ``extractors.ArticleRecord`` dataclasses: the extractor's record is the
-item, so the schema is defined once. A page that could not become an article is a
-``PageFailure``, stored with its reason so nothing fails silently.
+An article is the extractor's ``ArticleRecord`` wrapped with what HTTP said of it, so
+the record's schema is defined once, by the extractor. Everything else a fetch can
+find is an item too, so no outcome of a crawl goes unrecorded.
 """
 
 from __future__ import annotations
@@ -13,6 +13,38 @@ from extractors import ArticleRecord
 
 
 @dataclass
+class FetchedArticle:
+    record: ArticleRecord
+    #: Which source found the URL first in this crawl: ``listing``, ``feed``, ``sitemap`` or ``recheck``.
+    found_by: str
+    #: The response's validators, sent back on the next check as ``If-None-Match`` / ``If-Modified-Since``.
+    etag: str | None = None
+    http_last_modified: str | None = None
+
+
+@dataclass
+class ArticleNotModified:
+    """A stored article answered 304 to a conditional request."""
+
+    url: str
+
+
+@dataclass
+class ArticleGone:
+    """A stored article now answers 404 or 410."""
+
+    url: str
+    http_status: int
+
+
+@dataclass
+class ListingWalked:
+    """A category's listing was walked to its last page (committed only if the crawl finishes)."""
+
+    url: str
+
+
+@dataclass
 class PageFailure:
     url: str
     #: What went wrong, in words, e.g. "HTTP 500" or "no article text found".
@@ -20,4 +52,4 @@ class PageFailure:
     http_status: int | None = None
 
 
-__all__ = ["ArticleRecord", "PageFailure"]
+__all__ = ["ArticleGone", "ArticleNotModified", "ArticleRecord", "FetchedArticle", "ListingWalked", "PageFailure"]

@@ -7,6 +7,21 @@ Project settings (override with ``-s NAME=value``):
 - ``POTUS_SEEDS``: file of category start URLs, one per line, ``#`` comments.
 - ``POTUS_TIMEZONE``: the site's zone, for dates a page gives without an offset.
 - ``POTUS_CONTACT``: how a site owner reaches whoever runs the crawl; goes in the User-Agent.
+
+Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first and second):
+
+- ``POTUS_FULL``: walk every listing page and re-check every stored article (default off).
+- ``POTUS_RECHECK_SINCE``: re-check stored articles published since this date (ISO 8601);
+  default: the last ``POTUS_RECHECK_DAYS`` days.
+- ``POTUS_RECHECK_MINUTES``: an article checked less than this long ago is not checked again.
+- ``POTUS_STOP_AFTER_KNOWN_PAGES``: a listing walked to its end once stops after this many
+  consecutive pages holding only stored articles; the margin for pages shifting under new posts.
+- ``POTUS_FEEDS``, ``POTUS_SITEMAPS``: paths of the site's feeds (each seed category's feed
+  is added) and of its sitemap indexes (the first one present is read).
+
+Monitoring: a run whose fill rates fall more than ``POTUS_MONITOR_MAX_DROP`` below the median of
+the last ``POTUS_MONITOR_RUNS`` runs is unhealthy; runs extracting fewer than
+``POTUS_MONITOR_MIN_ARTICLES`` articles are too small to judge.
 """
 
 import os
@@ -23,6 +38,18 @@ POTUS_DB = os.environ.get("POTUS_DB", "data/potus.db")
 POTUS_SEEDS = os.environ.get("POTUS_SEEDS", str(Path(__file__).resolve().parent.parent / "seeds" / "categories.txt"))
 POTUS_TIMEZONE = os.environ.get("POTUS_TIMEZONE", "UTC")
 POTUS_CONTACT = os.environ.get("POTUS_CONTACT", "https://github.com/potus-crawler")
+
+POTUS_FULL = False
+POTUS_RECHECK_SINCE = None
+POTUS_RECHECK_DAYS = 3
+POTUS_RECHECK_MINUTES = 30
+POTUS_STOP_AFTER_KNOWN_PAGES = 1
+POTUS_FEEDS = ["/feed/"]
+POTUS_SITEMAPS = ["/wp-sitemap.xml", "/sitemap_index.xml"]
+
+POTUS_MONITOR_RUNS = 10
+POTUS_MONITOR_MAX_DROP = 0.5
+POTUS_MONITOR_MIN_ARTICLES = 10
 
 # Politeness: a site we do not own, crawled unattended.
 USER_AGENT = f"potus-crawler/{__version__} (+{POTUS_CONTACT})"

@@ -1,12 +1,16 @@
 """The SQLite database analysts query: schema (as migrations) and every write the crawler makes.
 
-One article is written in one transaction (its row and all its child rows), so a
-crash or a failing record never leaves an article half-stored; WAL mode lets
-analysts read while a crawl writes.
+One article is written in one transaction (its row, its child rows, its previous
+version), so a crash or a failing record never leaves an article half-stored; WAL
+mode lets analysts read while a crawl writes. Articles are never deleted: one the
+site removed is marked gone, one it changed keeps its earlier versions in
+``article_revisions``.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +32,13 @@ LINKED_TERMS = (
 ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "published_source", "modified",
                    "modified_raw", "modified_source", "language", "source_url", "image_url", "description",
                    "word_count")
+#: A stored article differs from a fetched one when one of these does; the stored one becomes a revision.
+VERSIONED_COLUMNS = ("title", "body", "modified")
+#: What a revision keeps of the version it replaces.
+REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "word_count", "last_checked")
+
+#: Outcomes of storing a fetched article.
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
 migrations = Migrations("potus_crawler")
 
@@ -68,6 +79,40 @@ def add_date_provenance(db: Database) -> None:
         db["articles"].add_column(column, str)
 
 
+@migrations()
+def add_incremental_state(db: Database) -> None:
+    """What incremental crawls need: HTTP validators, first source, gone marks, revisions, walked listings."""
+    for column in ("found_by", "etag", "http_last_modified", "last_checked", "gone_since"):
+        db["articles"].add_column(column, str)
+    db["articles"].add_column("gone_status", int)
+    db.execute("update articles set last_checked = last_seen")
+    db["articles"].create_index(["last_checked"])
+    db["article_revisions"].create({
+        "id": int, "article_url": str, "run_id": int, "replaced_at": str, "title": str, "body": str,
+        "published": str, "modified": str, "description": str, "word_count": int, "last_checked": str,
+    }, pk="id", foreign_keys=[("article_url", "articles", "url")])
+    db["article_revisions"].create_index(["article_url"])
+    db["listing_walks"].create({"url": str, "walked_to_end": str, "run_id": int}, pk="url")
+    for column, kind in (("requests", int), ("articles_found", int), ("articles_extracted", int),
+                         ("articles_unchanged", int),
+                         ("articles_gone", int), ("http_status_counts", str), ("requests_by_kind", str),
+                         ("fill_published", float), ("fill_authors", float), ("body_words_median", float),
+                         ("problems", str)):
+        db["crawl_runs"].add_column(column, kind)
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What a crawl needs to know of a stored article to decide whether to fetch it again."""
+
+    url: str
+    published: str | None
+    last_checked: str | None
+    etag: str | None
+    http_last_modified: str | None
+    gone_since: str | None
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -88,19 +133,30 @@ class ArticleStore:
     def close(self) -> None:
         self.db.close()
 
-    def upsert_article(self, record: ArticleRecord, run_id: int | None = None) -> bool:
-        """Store one article with its children; True when it was new."""
+    def save_article(self, record: ArticleRecord, run_id: int | None = None, *, found_by: str | None = None,
+                     etag: str | None = None, http_last_modified: str | None = None) -> str:
+        """Store one fetched article with its children: NEW, CHANGED (the stored version kept) or UNCHANGED."""
         seen = now()
         row = {
             **{column: getattr(record, column) for column in ARTICLE_COLUMNS},
             "category": record.categories[0] if record.categories else None,
             "source_domain": urlsplit(record.source_url).hostname if record.source_url else None,
-            "last_seen": seen, "last_run_id": run_id,
+            "last_seen": seen, "last_checked": seen, "last_run_id": run_id, "etag": etag,
+            "http_last_modified": http_last_modified, "gone_since": None, "gone_status": None,
         }
         with self.db.atomic():
-            existing = self.db.query("select first_seen from articles where url = ?", [record.url])
-            first_seen = next(iter(existing), {}).get("first_seen")
-            self.db["articles"].upsert({**row, "first_seen": first_seen or seen}, pk="url")
+            stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
+            if stored is None:
+                outcome = NEW
+                row.update(first_seen=seen, found_by=found_by)
+            elif any(stored[column] != row[column] for column in VERSIONED_COLUMNS):
+                outcome = CHANGED
+                self.db["article_revisions"].insert({
+                    "article_url": record.url, "run_id": run_id, "replaced_at": seen,
+                    **{column: stored[column] for column in REVISION_COLUMNS}})
+            else:
+                outcome = UNCHANGED
+            self.db["articles"].upsert(row, pk="url")
             for field, terms, links, column in LINKED_TERMS:
                 self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
                 self.db[links].insert_all(
@@ -112,7 +168,25 @@ class ArticleStore:
                 ({"article_url": record.url, "position": position, "url": link.url, "title": link.title,
                   "published": link.published} for position, link in enumerate(record.related_links)),
                 pk=("article_url", "position"))
-        return first_seen is None
+        return outcome
+
+    def mark_not_modified(self, url: str, run_id: int | None = None) -> None:
+        """The site answered 304 Not Modified: the stored version is current."""
+        seen = now()
+        with self.db.atomic():
+            self.db.execute("update articles set last_seen = ?, last_checked = ?, last_run_id = ?, gone_since = null, "
+                            "gone_status = null where url = ?", [seen, seen, run_id, url])
+
+    def mark_gone(self, url: str, http_status: int, run_id: int | None = None) -> bool:
+        """The site answers 404/410 for a stored article: mark it, keep it. True when it just went."""
+        checked = now()
+        with self.db.atomic():
+            stored = next(iter(self.db.query("select gone_since from articles where url = ?", [url])), None)
+            if stored is None:
+                return False
+            self.db.execute("update articles set gone_since = coalesce(gone_since, ?), gone_status = ?, "
+                            "last_checked = ?, last_run_id = ? where url = ?", [checked, http_status, checked, run_id, url])
+        return stored["gone_since"] is None
 
     def record_failure(self, url: str, reason: str, http_status: int | None = None,
                        run_id: int | None = None) -> None:
@@ -126,9 +200,23 @@ class ArticleStore:
                                                   "status": "running"})
         return table.last_pk
 
-    def finish_run(self, run_id: int, status: str, **counts: int | str | None) -> None:
+    def finish_run(self, run_id: int, status: str, **counts: int | float | str | dict | None) -> None:
+        values = {name: json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
+                  for name, value in counts.items()}
         with self.db.atomic():
-            self.db["crawl_runs"].update(run_id, {"finished": now(), "status": status, **counts})
+            self.db["crawl_runs"].update(run_id, {"finished": now(), "status": status, **values})
+
+    def mark_interrupted_runs(self) -> int:
+        """Runs still marked running when a new one holds the lock died without closing; say so."""
+        with self.db.atomic():
+            return self.db.execute("update crawl_runs set status = 'interrupted' where status = 'running'").rowcount
+
+    def mark_listings_walked(self, urls: list[str], run_id: int | None = None) -> None:
+        """Listings walked to their last page in a crawl that finished: later crawls may stop early in them."""
+        walked = now()
+        with self.db.atomic():
+            self.db["listing_walks"].upsert_all(
+                ({"url": url, "walked_to_end": walked, "run_id": run_id} for url in urls), pk="url")
 
     # -- reads -----------------------------------------------------------------------
 
@@ -146,6 +234,33 @@ class ArticleStore:
         record["related_links"] = [dict(r) for r in self.db.query(
             "select url, title, published from related_links where article_url = ? order by position", [url])]
         return record
+
+    def known_articles(self) -> dict[str, KnownArticle]:
+        return {row["url"]: KnownArticle(**row) for row in self.db.query(
+            "select url, published, last_checked, etag, http_last_modified, gone_since from articles")}
+
+    def due_for_recheck(self, published_since: str | None, checked_before: str) -> list[KnownArticle]:
+        """Stored articles, not gone, published since the date (all when None), not checked since the time."""
+        return [KnownArticle(**row) for row in self.db.query(
+            "select url, published, last_checked, etag, http_last_modified, gone_since from articles "
+            "where gone_since is null and (:since is null or published >= :since) "
+            "and coalesce(last_checked, '') < :checked_before order by published desc",
+            {"since": published_since, "checked_before": checked_before})]
+
+    def failed_urls_to_retry(self, failed_since: str) -> list[str]:
+        """Pages that failed since the time and are still not stored: a later crawl tries them again."""
+        return [row["url"] for row in self.db.query(
+            "select distinct url from failures where at >= ? and url not in (select url from articles) order by url",
+            [failed_since])]
+
+    def walked_listings(self) -> set[str]:
+        return {row["url"] for row in self.db.query("select url from listing_walks")}
+
+    def recent_runs(self, limit: int, before_id: int | None = None) -> list[dict]:
+        """The latest finished runs (newest first), before run ``before_id`` when given."""
+        return list(self.db.query(
+            "select * from crawl_runs where status in ('finished', 'unhealthy') and id < coalesce(:before, 1e18) "
+            "order by id desc limit :limit", {"before": before_id, "limit": limit}))
 
     def article_urls(self) -> list[str]:
         return [row["url"] for row in self.db.query("select url from articles order by url")]

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import FIXTURES
+from test_storage import make_record
 from potus_crawler.cli import EXIT_LOCKED, EXIT_NO_ARTICLES, EXIT_OK, main
 from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.storage import ArticleStore
@@ -55,7 +56,7 @@ def test_crawl_command_crawls_and_exits_zero(served_site, tmp_path):
     db = tmp_path / "cron.db"
     result = run_cli("crawl", "--db", str(db), "--base-url", served_site.base_url, *LOOPBACK_FAST)
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
-    assert f"{len(served_site.expected_records)} articles new" in result.stdout
+    assert f"articles: {len(served_site.expected_records)} new" in result.stdout
     store = ArticleStore(db)
     assert len(store.article_urls()) == len(served_site.expected_records)
     store.close()
@@ -88,3 +89,15 @@ def test_crawl_that_finds_no_article_exits_with_its_own_code(tmp_path):
                      *LOOPBACK_FAST, "-s", "RETRY_TIMES=0", "-s", "ROBOTSTXT_OBEY=0")
     assert result.returncode == EXIT_NO_ARTICLES, result.stderr[-3000:]
     assert "no article found" in result.stderr
+
+
+def test_demo_never_clears_a_database_of_a_real_site(tmp_path):
+    db = tmp_path / "potus.db"
+    store = ArticleStore(db)
+    store.save_article(make_record())
+    store.close()
+    with pytest.raises(SystemExit, match="holds 1 articles of a real site"):
+        main(["demo", "--db", str(db)])
+    store = ArticleStore(db)
+    assert store.article_urls() == [make_record().url]
+    store.close()

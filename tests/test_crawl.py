@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_the_run_is_recorded_with_its_counts(crawled):
     runs = list(store.db.query("select * from crawl_runs"))
     assert len(runs) == 1
     run = runs[0]
-    assert run["status"] == "finished" and run["finish_reason"] == "finished"
+    assert run["status"] == "finished" and run["finish_reason"] == "finished" and run["problems"] is None
     assert run["articles_new"] == len(site.expected_records)
     assert run["failures"] == 0 and run["http_errors"] == 0
     assert store.db["failures"].count == 0
@@ -68,12 +69,16 @@ def test_each_article_is_fetched_once(crawled):
     assert not [url for url in fetched if "utm_" in url or url.rstrip("/") + "/" != url and "." not in url[-6:]]
 
 
-def test_second_crawl_updates_in_place(crawled):
+def test_a_full_crawl_walks_every_page_and_rechecks_every_article_conditionally(crawled):
     site, store, db = crawled
-    crawl(site.base_url, db)
+    served_before = len(site.paths_served)
+    crawl(site.base_url, db, "-s", "POTUS_FULL=1", "-s", "POTUS_RECHECK_MINUTES=0")
     assert store.article_urls() == sorted(site.expected_records)
-    runs = list(store.db.query("select articles_new, articles_updated from crawl_runs order by id"))
-    assert runs[-1] == {"articles_new": 0, "articles_updated": len(site.expected_records)}
+    fetched = site.paths_served[served_before:]
+    assert any("/page/3/" in path for path in fetched)
+    run = next(store.db.query("select * from crawl_runs order by id desc limit 1"))
+    assert (run["articles_new"], run["articles_updated"], run["articles_unchanged"]) == (0, 0, len(site.expected_records))
+    assert json.loads(run["http_status_counts"])["304"] == len(site.expected_records)
     assert store.db["article_authors"].count == sum(len(r["authors"]) for r in site.expected_records.values())
 
 

@@ -6,11 +6,12 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from potus_crawler.items import PageFailure
+from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.pipelines.normalize import NormalizePipeline
 from potus_crawler.pipelines.store import RUN_ID_STAT, SQLiteStorePipeline
 from potus_crawler.pipelines.validate import ValidatePipeline
 from potus_crawler.spiders.potus import PotusSpider
+from potus_crawler.storage import ArticleStore
 from test_storage import make_record
 
 
@@ -25,7 +26,7 @@ def test_normalize_fixes_and_counts_each_field(crawler):
     pipeline = NormalizePipeline.from_crawler(crawler)
     item = make_record(url="https://potusnews.news/tusk-wins-vote?utm_source=x", title="  Tusk\u00a0wins ",
                        published="June 11, 2025 8:00 am", tags=["NATO", " NATO", ""], word_count=0)
-    pipeline.process_item(item)
+    pipeline.process_item(FetchedArticle(item, "listing"))
     assert item.url == "https://potusnews.news/tusk-wins-vote/"
     assert item.title == "Tusk wins"
     assert item.published == "2025-06-11T08:00:00-04:00"
@@ -39,7 +40,7 @@ def test_normalize_fixes_and_counts_each_field(crawler):
 
 def test_normalize_leaves_a_normalized_record_alone(crawler):
     item = make_record()
-    NormalizePipeline.from_crawler(crawler).process_item(item)
+    NormalizePipeline.from_crawler(crawler).process_item(FetchedArticle(item, "listing"))
     assert item == make_record()
     assert not [key for key in crawler.stats.get_stats() if key.startswith("normalize/")]
 
@@ -47,21 +48,50 @@ def test_normalize_leaves_a_normalized_record_alone(crawler):
 @pytest.mark.parametrize("field", ["url", "title", "body"])
 def test_validate_drops_records_missing_a_required_field(crawler, field):
     with pytest.raises(DropItem, match=field):
-        ValidatePipeline.from_crawler(crawler).process_item(make_record(**{field: ""}))
+        ValidatePipeline.from_crawler(crawler).process_item(FetchedArticle(make_record(**{field: ""}), "listing"))
     assert crawler.stats.get_value(f"validate/dropped/missing_{field}") == 1
 
 
-def test_store_upserts_articles_and_records_failures(crawler):
+@pytest.fixture
+def store_pipeline(crawler):
     pipeline = SQLiteStorePipeline.from_crawler(crawler)
     pipeline.open_spider()
     crawler.stats.set_value(RUN_ID_STAT, pipeline.store.start_run("potus", "https://potusnews.news"))
-    pipeline.process_item(make_record())
-    pipeline.process_item(make_record())
-    pipeline.process_item(PageFailure("https://potusnews.news/broken/", "no article text found", 200))
-    db = pipeline.store.db
-    assert db["articles"].count == 1
+    return pipeline
+
+
+def test_store_counts_each_outcome_and_records_failures(crawler, store_pipeline):
+    url = make_record().url
+    for item in (FetchedArticle(make_record(), "feed", etag='"v1"'), FetchedArticle(make_record(), "recheck"),
+                 FetchedArticle(make_record(body="Corrected text."), "recheck"), ArticleNotModified(url),
+                 ArticleGone(url, 410), ArticleGone(url, 410),
+                 PageFailure("https://potusnews.news/broken/", "no article text found", 200)):
+        store_pipeline.process_item(item)
+    db = store_pipeline.store.db
+    assert db["articles"].count == 1 and db["article_revisions"].count == 1
+    assert db["articles"].get(url)["gone_status"] == 410
     assert [dict(r) for r in db.query("select url, reason, run_id from failures")] == [
         {"url": "https://potusnews.news/broken/", "reason": "no article text found", "run_id": 1}]
-    assert crawler.stats.get_value("potus/articles_new") == 1
-    assert crawler.stats.get_value("potus/articles_updated") == 1
-    pipeline.close_spider()
+    stats = crawler.stats.get_stats()
+    assert {key: stats.get(key) for key in ("potus/articles_new", "potus/articles_updated",
+                                            "potus/articles_unchanged", "potus/articles_gone", "potus/failures",
+                                            "potus/extracted", "potus/extracted_with/authors")} == {
+        "potus/articles_new": 1, "potus/articles_updated": 1, "potus/articles_unchanged": 2,
+        "potus/articles_gone": 1, "potus/failures": 1, "potus/extracted": 3, "potus/extracted_with/authors": 3}
+    store_pipeline.close_spider()
+    assert crawler.stats.get_value("potus/body_words_median") == 11
+    store_pipeline.spider_closed(None, "finished")
+
+
+@pytest.mark.parametrize(("reason", "committed"), [("finished", ["https://potusnews.news/category/a/"]),
+                                                   ("shutdown", [])])
+def test_walked_listings_are_committed_only_by_a_finished_crawl(crawler, store_pipeline, tmp_path, reason, committed):
+    store_pipeline.store.close()
+    store_pipeline.path = tmp_path / "potus.db"
+    store_pipeline.open_spider()
+    store_pipeline.process_item(ListingWalked("https://potusnews.news/category/a/"))
+    store_pipeline.close_spider()
+    store_pipeline.spider_closed(None, reason)
+    store = ArticleStore(tmp_path / "potus.db")
+    assert sorted(store.walked_listings()) == committed
+    store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import ArticleRecord, RelatedLink
-from potus_crawler.storage import ArticleStore
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 
 @pytest.fixture
@@ -32,33 +32,83 @@ def make_record(**changes) -> ArticleRecord:
 
 def test_article_round_trips_with_all_children(store):
     record = make_record()
-    assert store.upsert_article(record, run_id=None) is True
+    assert store.save_article(record, found_by="feed", etag='"abc"', http_last_modified="Wed, 11 Jun 2025") == NEW
     assert store.load_record(record.url) == record.as_dict()
     row = store.db["articles"].get(record.url)
     assert row["category"] == "International Relations"
     assert row["source_domain"] == "apnews.com"
-    assert row["first_seen"] == row["last_seen"]
+    assert row["first_seen"] == row["last_seen"] == row["last_checked"]
+    assert (row["found_by"], row["etag"], row["http_last_modified"]) == ("feed", '"abc"', "Wed, 11 Jun 2025")
 
 
-def test_second_upsert_replaces_children_and_adds_no_duplicate(store):
-    store.upsert_article(make_record())
-    changed = make_record(title="Tusk survives vote", tags=["Poland"], authors=["potus"], related_links=[])
-    assert store.upsert_article(changed) is False
+def test_a_changed_article_keeps_its_previous_version_as_a_revision(store):
+    store.save_article(make_record(), run_id=1, found_by="listing")
+    changed = make_record(body="Poland’s parliament backed the government, 243 to 210.",
+                          modified="2025-06-12T09:00:00+00:00", tags=["Poland"], authors=["potus"], related_links=[])
+    assert store.save_article(changed, run_id=2, found_by="sitemap") == CHANGED
     assert store.db["articles"].count == 1
     assert store.load_record(changed.url) == changed.as_dict()
+    assert store.db["articles"].get(changed.url)["found_by"] == "listing"
     assert store.db["article_tags"].count == 1
     assert store.db["related_links"].count == 0
+    revision = next(store.db.query("select article_url, run_id, body, modified from article_revisions"))
+    assert revision == {"article_url": changed.url, "run_id": 2, "body": make_record().body,
+                        "modified": make_record().modified}
     # Terms are shared between articles, never duplicated.
-    store.upsert_article(make_record(url="https://potusnews.news/other/"))
+    store.save_article(make_record(url="https://potusnews.news/other/"))
     assert [r["name"] for r in store.db.query("select name from tags order by name")] == ["NATO", "Poland"]
 
 
+def test_an_article_whose_text_and_dates_did_not_change_is_unchanged_but_refreshed(store):
+    store.save_article(make_record())
+    # Related posts change as the site publishes: that refreshes the row, it is no new version.
+    refreshed = make_record(related_links=[])
+    assert store.save_article(refreshed) == UNCHANGED
+    assert store.db["article_revisions"].count == 0
+    assert store.load_record(refreshed.url)["related_links"] == []
+
+
+def test_a_gone_article_is_marked_never_deleted_and_comes_back(store):
+    url = make_record().url
+    store.save_article(make_record())
+    assert store.mark_gone(url, 410) is True
+    assert store.mark_gone(url, 404) is False
+    assert store.mark_gone("https://potusnews.news/never-stored/", 404) is False
+    row = store.db["articles"].get(url)
+    assert row["gone_since"] and row["gone_status"] == 404 and row["body"] == make_record().body
+    assert store.due_for_recheck(None, "9999") == []
+    store.save_article(make_record())
+    assert store.db["articles"].get(url)["gone_since"] is None
+
+
+def test_articles_due_for_recheck_are_recent_and_not_checked_lately(store):
+    store.save_article(make_record(url="https://potusnews.news/old/", published="2025-01-01T00:00:00+00:00"))
+    store.save_article(make_record(url="https://potusnews.news/new/", published="2025-06-11T00:00:00+00:00"))
+    assert [a.url for a in store.due_for_recheck("2025-06-01T00:00:00+00:00", "9999")] == [
+        "https://potusnews.news/new/"]
+    assert [a.url for a in store.due_for_recheck(None, "9999")] == [
+        "https://potusnews.news/new/", "https://potusnews.news/old/"]
+    assert store.due_for_recheck(None, "2000") == []
+    store.db.execute("update articles set last_checked = '2001' where url = 'https://potusnews.news/old/'")
+    store.mark_not_modified("https://potusnews.news/old/")
+    assert store.due_for_recheck(None, "2002") == []
+
+
+def test_failed_pages_not_stored_since_are_retried(store):
+    store.record_failure("https://potusnews.news/broken/", "HTTP 500", 500)
+    store.record_failure(make_record().url, "HTTP 500", 500)
+    store.save_article(make_record())
+    assert store.failed_urls_to_retry("2000") == ["https://potusnews.news/broken/"]
+    assert store.failed_urls_to_retry("9999") == []
+
+
 def test_failed_write_leaves_the_stored_article_intact(store):
-    store.upsert_article(make_record())
-    broken = make_record(title=None)  # violates NOT NULL on title
+    store.save_article(make_record())
+    broken = make_record(title=None, body="New text")  # violates NOT NULL on title
     with pytest.raises(Exception):
-        store.upsert_article(broken)
+        store.save_article(broken)
     assert store.load_record(broken.url) == make_record().as_dict()
+    assert store.db["article_revisions"].count == 0
 
 
 def test_runs_and_failures_are_recorded(store):
@@ -67,9 +117,17 @@ def test_runs_and_failures_are_recorded(store):
     store.finish_run(run_id, "finished", pages_fetched=3, articles_new=1)
     run = store.db["crawl_runs"].get(run_id)
     assert (run["status"], run["pages_fetched"], run["articles_new"]) == ("finished", 3, 1)
+    assert store.recent_runs(5) == [run]
     assert run["started"] <= run["finished"]
     failure = next(store.db.query("select url, reason, http_status, run_id from failures"))
     assert failure == {"url": "https://potusnews.news/x/", "reason": "HTTP 500", "http_status": 500, "run_id": run_id}
+
+
+def test_runs_left_running_are_marked_interrupted(store):
+    dead = store.start_run("potus", "https://potusnews.news")
+    assert store.mark_interrupted_runs() == 1
+    assert store.db["crawl_runs"].get(dead)["status"] == "interrupted"
+    assert store.recent_runs(5) == []
 
 
 def test_schema_migrations_are_idempotent(tmp_path):
@@ -78,7 +136,7 @@ def test_schema_migrations_are_idempotent(tmp_path):
     store = ArticleStore(path)
     assert store.db.journal_mode == "wal"
     assert {"articles", "authors", "article_authors", "tags", "article_tags", "categories", "article_categories",
-            "related_links", "crawl_runs", "failures"} <= set(store.db.table_names())
+            "related_links", "crawl_runs", "failures", "article_revisions", "listing_walks"} <= set(store.db.table_names())
     store.close()
 
 
@@ -94,7 +152,8 @@ def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
     old.close()
     store = ArticleStore(path)
     assert store.db["articles"].get("https://potusnews.news/old/")["published_source"] is None
-    store.upsert_article(make_record(published_source="json-ld"))
+    assert store.db["articles"].get("https://potusnews.news/old/")["gone_since"] is None
+    store.save_article(make_record(published_source="json-ld"))
     assert store.db["articles"].count == 2
     assert store.load_record(make_record().url)["published_source"] == "json-ld"
     store.close()

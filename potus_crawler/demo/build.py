@@ -1,10 +1,17 @@
-"""Write the demo site as static files, laid out the way WordPress answers URLs."""
+"""Write the demo site as static files, laid out the way WordPress answers URLs.
+
+Building again into the same folder (after ``DemoContent.with_changes``) rewrites only
+the files whose text changed and deletes those of removed posts, so the server's
+``Last-Modified`` and ``ETag`` change exactly where WordPress's would.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from . import feeds
 from .content import DemoContent
 from .templates import SmartMagTheme
 
@@ -37,21 +44,67 @@ class DemoSite:
         records = (self.content.expected_record(a, self.base_url) for a in self.content.articles)
         return {record["url"]: record for record in records}
 
+    def apply_changes(self, changed_at: datetime) -> DemoContent:
+        """Publish ``data/changes.json`` on the served site; returns the content before the changes."""
+        before = self.content
+        self.content = before.with_changes(changed_at)
+        build_site(self.root, self.base_url, self.content)
+        return before
 
-def write_page(root: Path, path: str, html: str) -> None:
-    target = root / path.strip("/") / "index.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
+
+class SiteWriter:
+    """Writes files under ``root``, leaving those whose text is unchanged untouched."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: set[Path] = set()
+
+    def write(self, relative: str, text: str) -> None:
+        target = self.root / relative
+        self.written.add(target)
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def page(self, path: str, html: str) -> None:
+        self.write(f"{path.strip('/')}/index.html".lstrip("/"), html)
+
+    def feed(self, path: str, xml: str) -> None:
+        """WordPress answers ``<path>feed/``; the server gives a folder's ``index.xml`` for it."""
+        self.write(f"{path.strip('/')}/feed/index.xml".lstrip("/"), xml)
+
+    def remove_unwritten(self) -> None:
+        """Files of an earlier build that this one did not write: the pages of removed posts."""
+        for stale in [p for p in self.root.rglob("*") if p.is_file() and p not in self.written]:
+            stale.unlink()
+        for folder in sorted((p for p in self.root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            if not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def build_site(root: Path, base_url: str, content: DemoContent | None = None) -> DemoSite:
     content = content or DemoContent.load()
     theme = SmartMagTheme(content, base_url)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "robots.txt").write_text(ROBOTS_TXT.format(base=theme.base), encoding="utf-8")
+    files = SiteWriter(root)
+    files.write("robots.txt", ROBOTS_TXT.format(base=theme.base))
 
     for article in content.articles:
-        write_page(root, article.path, theme.article_page(article))
+        files.page(article.path, theme.article_page(article))
+    files.write("wp-sitemap.xml", feeds.sitemap_index(theme.base))
+    files.write(feeds.POSTS_SITEMAP.lstrip("/"), feeds.url_set(
+        theme.base, [(a.path, a.last_modified) for a in content.articles]))
+    files.write(feeds.OTHER_SITEMAPS[0].lstrip("/"), feeds.url_set(theme.base, [("/about-us/", None)]))
+    files.write(feeds.OTHER_SITEMAPS[1].lstrip("/"), feeds.url_set(
+        theme.base, [(c.path, None) for c in content.categories.values()]))
+    files.write(feeds.OTHER_SITEMAPS[2].lstrip("/"), feeds.url_set(theme.base, [(t.path, None) for t in content.tags]))
+    files.write(feeds.OTHER_SITEMAPS[3].lstrip("/"), feeds.url_set(
+        theme.base, [(a.path, None) for a in content.authors]))
+    files.feed("/", feeds.rss_feed(content, theme.base, title=content.name, path="/", articles=content.articles))
+    for category in content.categories.values():
+        files.feed(category.path, feeds.rss_feed(content, theme.base, title=f"{content.name} » {category.name}",
+                                                 path=category.path, articles=content.in_category(category)))
 
     first_category = next(iter(content.categories.values()))
     archives = [("/", "Latest News", content.name, "home blog", content.articles, first_category, "h4", False)]
@@ -70,9 +123,10 @@ def build_site(root: Path, base_url: str, content: DemoContent | None = None) ->
         pages = content.pages(posts)
         for number in range(1, len(pages) + 1):
             page_path = path if number == 1 else f"{path}page/{number}/"
-            write_page(root, page_path, theme.archive_page(
+            files.page(page_path, theme.archive_page(
                 path=path, page=number, pages=pages, heading=heading, title=title, body_class=body_class,
                 load_more=load_more, sidebar_category=sidebar, heading_tag=heading_tag))
 
-    write_page(root, "/about-us/", theme.static_page("About Us", ABOUT_US))
+    files.page("/about-us/", theme.static_page("About Us", ABOUT_US))
+    files.remove_unwritten()
     return DemoSite(root=root, base_url=theme.base, content=content)

@@ -11,7 +11,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from importlib import resources
 from math import ceil
@@ -21,6 +21,10 @@ EXCERPT_WORDS = 20
 DESCRIPTION_MAX_CHARS = 155
 RELATED_POSTS = 6
 TAG_MARKUP = re.compile(r"<[^>]+>")
+
+
+def read_data(name: str) -> str:
+    return (resources.files(__package__) / "data" / name).read_text("utf-8")
 
 
 def slugify(name: str) -> str:
@@ -148,20 +152,32 @@ class DemoContent:
         self.posts_per_page: int = site["posts_per_page"]
         self.load_more_categories = frozenset(site["load_more_categories"])
         self.categories = self._categories(site["menu"])
-        self.articles = [
-            self._article(raw, post_id=1000 + len(articles) - index)
-            for index, raw in enumerate(articles)
-        ]
+        # Post IDs count up from the oldest post, as WordPress assigns them, unless the data fixes one.
+        self.raw_articles = [{"post_id": 1000 + len(articles) - index, **raw} for index, raw in enumerate(articles)]
+        self.articles = [self._article(raw) for raw in self.raw_articles]
         for article in self.articles:
             article.related = self._related(article)
 
     @classmethod
     def load(cls) -> DemoContent:
-        data = resources.files(__package__) / "data"
-        return cls(
-            json.loads((data / "site.json").read_text("utf-8")),
-            json.loads((data / "articles.json").read_text("utf-8")),
-        )
+        return cls(json.loads(read_data("site.json")), json.loads(read_data("articles.json")))
+
+    def with_changes(self, changed_at: datetime) -> DemoContent:
+        """The site after ``data/changes.json``: posts published, one edited, one removed, all at ``changed_at``."""
+        changes = json.loads(read_data("changes.json"))
+        edit = changes["edit"]
+        newest_id = max(raw["post_id"] for raw in self.raw_articles)
+        published = [
+            {**raw, "post_id": newest_id + len(changes["new_posts"]) - index, "modified": None,
+             "published": (changed_at - timedelta(minutes=index)).replace(microsecond=0).isoformat()}
+            for index, raw in enumerate(changes["new_posts"])
+        ]
+        kept = [
+            {**raw, "body": raw["body"] + edit["append"],
+             "modified": changed_at.replace(microsecond=0).isoformat()} if raw["slug"] == edit["slug"] else raw
+            for raw in self.raw_articles if raw["slug"] != changes["remove"]
+        ]
+        return DemoContent(self.site, published + kept)
 
     @staticmethod
     def _categories(menu: list[dict]) -> dict[str, Category]:
@@ -175,9 +191,9 @@ class DemoContent:
                 )
         return categories
 
-    def _article(self, raw: dict, post_id: int) -> Article:
+    def _article(self, raw: dict) -> Article:
         return Article(
-            post_id=post_id,
+            post_id=raw["post_id"],
             slug=raw["slug"],
             title=raw["title"],
             authors=[Term(name, "author") for name in raw["authors"]],

@@ -1,12 +1,19 @@
-"""Serve a built demo site over HTTP on loopback, the way a static WordPress cache would."""
+"""Serve a built demo site over HTTP on loopback, the way a static WordPress cache would.
+
+Like nginx in front of such a cache, it answers conditional requests: ``ETag`` from the
+file's modification time and size, ``Last-Modified`` from its modification time, and
+304 Not Modified when the client's copy is current.
+"""
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,7 +23,11 @@ LOOPBACK = "127.0.0.1"
 
 
 class StaticSiteHandler(SimpleHTTPRequestHandler):
-    """Static files with the charset declared, directory URLs redirected to their slash form."""
+    """Static files with the charset declared, directory URLs redirected to their slash form.
+
+    A folder's ``index.xml`` answers for it when it has no ``index.html``: that is how
+    ``/feed/`` and ``/category/<slug>/feed/`` are stored.
+    """
 
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
@@ -24,6 +35,33 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
         ".txt": "text/plain; charset=UTF-8",
         ".xml": "application/xml; charset=UTF-8",
     }
+
+    etag: str | None = None
+
+    def translate_path(self, path: str) -> str:
+        """A folder URL (slash form) as its index file, so it gets validators like any file."""
+        translated = super().translate_path(path)
+        if os.path.isdir(translated) and path.split("?", 1)[0].endswith("/"):
+            for index in ("index.html", "index.xml"):
+                if os.path.isfile(os.path.join(translated, index)):
+                    return os.path.join(translated, index)
+        return translated
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isfile(path):
+            stat = os.stat(path)
+            self.etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+            if self.etag in (tag.strip() for tag in self.headers.get("If-None-Match", "").split(",")):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.end_headers()
+                return None
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        if self.etag:
+            self.send_header("ETag", self.etag)
+        super().end_headers()
 
     def log_message(self, format: str, *args) -> None:
         """Quiet: the crawler's own log says what was fetched."""

@@ -10,6 +10,7 @@ from functools import partial
 
 from extractors import ArticleRecord
 from extractors.normalize import canonical_url, clean_body, clean_url, clean_text, iso_datetime, site_timezone
+from potus_crawler.items import FetchedArticle
 
 STATS_PREFIX = "normalize/changed"
 
@@ -33,20 +34,22 @@ class NormalizePipeline:
         return cls(crawler.stats, site_timezone(crawler.settings["POTUS_TIMEZONE"]))
 
     def process_item(self, item):
-        if not isinstance(item, ArticleRecord):
-            return item
+        if isinstance(item, FetchedArticle):
+            self.normalize(item.record)
+        return item
+
+    def normalize(self, record: ArticleRecord) -> None:
         for field, normalize in self.normalizers.items():
-            before = getattr(item, field)
+            before = getattr(record, field)
             if not before:
                 continue
             after = normalize(before)
             if after != before:
-                setattr(item, field, after)
+                setattr(record, field, after)
                 self.stats.inc_value(f"{STATS_PREFIX}/{field}")
-        for link in item.related_links:
+        for link in record.related_links:
             link.url, link.title = canonical_url(link.url), clean_text(link.title)
-        word_count = len(item.body.split())
-        if item.word_count != word_count:
-            item.word_count = word_count
+        word_count = len(record.body.split())
+        if record.word_count != word_count:
+            record.word_count = word_count
             self.stats.inc_value(f"{STATS_PREFIX}/word_count")
-        return item

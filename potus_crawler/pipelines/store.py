@@ -1,18 +1,31 @@
-"""Store articles and failures in SQLite (setting ``POTUS_DB``).
+"""Store what the crawl found in SQLite (setting ``POTUS_DB``).
 
-Articles are upserted by URL, so crawling twice adds no duplicate. Pages that
-gave no article, and records the validator dropped, go to ``failures`` with their reason.
+Articles are upserted by URL, so crawling twice adds no duplicate; a changed article
+keeps its previous version as a revision; a 304 only refreshes when it was checked;
+a 404/410 marks a stored article gone. Pages that gave no article, and records the
+validator dropped, go to ``failures`` with their reason. Listings walked to their
+end are committed only when the crawl finishes, so an interrupted crawl never lets
+the next one stop early in a listing whose articles it did not all store.
 """
 
 from __future__ import annotations
 
+from statistics import median
+
 from scrapy import signals
 
-from extractors import ArticleRecord
-from potus_crawler.items import PageFailure
-from potus_crawler.storage import ArticleStore
+from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 RUN_ID_STAT = "potus/run_id"
+OUTCOME_STATS = {NEW: "potus/articles_new", CHANGED: "potus/articles_updated", UNCHANGED: "potus/articles_unchanged"}
+GONE_STAT = "potus/articles_gone"
+FAILURES_STAT = "potus/failures"
+#: Articles extracted in this run, those with each monitored field, and their median body length.
+EXTRACTED_STAT = "potus/extracted"
+FILLED_STAT_PREFIX = "potus/extracted_with/"
+MONITORED_FIELDS = ("published", "authors")
+BODY_WORDS_MEDIAN_STAT = "potus/body_words_median"
 
 
 class SQLiteStorePipeline:
@@ -21,7 +34,10 @@ class SQLiteStorePipeline:
         self.stats = crawler.stats
         self.path = crawler.settings["POTUS_DB"]
         self.store: ArticleStore | None = None
+        self.walked_listings: list[str] = []
+        self.body_words: list[int] = []
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -31,6 +47,12 @@ class SQLiteStorePipeline:
         self.store = ArticleStore(self.path)
 
     def close_spider(self):
+        if self.body_words:
+            self.stats.set_value(BODY_WORDS_MEDIAN_STAT, median(self.body_words))
+
+    def spider_closed(self, spider, reason):
+        if reason == "finished" and self.walked_listings:
+            self.store.mark_listings_walked(self.walked_listings, self.run_id)
         self.store.close()
 
     @property
@@ -38,14 +60,33 @@ class SQLiteStorePipeline:
         return self.stats.get_value(RUN_ID_STAT)
 
     def process_item(self, item):
-        if isinstance(item, ArticleRecord):
-            is_new = self.store.upsert_article(item, self.run_id)
-            self.stats.inc_value("potus/articles_new" if is_new else "potus/articles_updated")
+        if isinstance(item, FetchedArticle):
+            self.observe(item)
+            outcome = self.store.save_article(item.record, self.run_id, found_by=item.found_by, etag=item.etag,
+                                              http_last_modified=item.http_last_modified)
+            self.stats.inc_value(OUTCOME_STATS[outcome])
+        elif isinstance(item, ArticleNotModified):
+            self.store.mark_not_modified(item.url, self.run_id)
+            self.stats.inc_value(OUTCOME_STATS[UNCHANGED])
+        elif isinstance(item, ArticleGone):
+            if self.store.mark_gone(item.url, item.http_status, self.run_id):
+                self.stats.inc_value(GONE_STAT)
+        elif isinstance(item, ListingWalked):
+            self.walked_listings.append(item.url)
         elif isinstance(item, PageFailure):
             self.store.record_failure(item.url, item.reason, item.http_status, self.run_id)
-            self.stats.inc_value("potus/failures")
+            self.stats.inc_value(FAILURES_STAT)
         return item
 
+    def observe(self, item: FetchedArticle) -> None:
+        """Fill rates of what this run extracted: a layout change shows here before anywhere else."""
+        self.stats.inc_value(EXTRACTED_STAT)
+        for field in MONITORED_FIELDS:
+            if getattr(item.record, field):
+                self.stats.inc_value(FILLED_STAT_PREFIX + field)
+        self.body_words.append(item.record.word_count)
+
     def item_dropped(self, item, response, exception):
-        if isinstance(item, ArticleRecord):
-            self.store.record_failure(item.url or response.url, f"dropped: {exception}", response.status, self.run_id)
+        if isinstance(item, FetchedArticle):
+            self.store.record_failure(item.record.url or response.url, f"dropped: {exception}", response.status,
+                                      self.run_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from extractors import ArticleRecord
+from potus_crawler.items import FetchedArticle
 
 REQUIRED_FIELDS = ("url", "title", "body")
 STATS_PREFIX = "validate/dropped"
@@ -19,11 +19,11 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if not isinstance(item, ArticleRecord):
+        if not isinstance(item, FetchedArticle):
             return item
-        missing = [field for field in REQUIRED_FIELDS if not getattr(item, field)]
+        missing = [field for field in REQUIRED_FIELDS if not getattr(item.record, field)]
         if missing:
             reason = "missing_" + "_".join(missing)
             self.stats.inc_value(f"{STATS_PREFIX}/{reason}")
-            raise DropItem(f"article record without {', '.join(missing)}: {item.url or '(no url)'}")
+            raise DropItem(f"article record without {', '.join(missing)}: {item.record.url or '(no url)'}")
         return item

@@ -1,13 +1,22 @@
-"""The POTUS News spider: category archives, followed to their last page, lead to every article once.
+"""The POTUS News spider: finds what is new or changed on the site and fetches only that.
 
 Arguments: ``-a base_url=URL`` (default setting ``POTUS_BASE_URL``), ``-a seeds=FILE``
-(default setting ``POTUS_SEEDS``). Start URLs are the seed categories plus every
-category linked from the site's menu, so a category added to the site is not missed.
+(default setting ``POTUS_SEEDS``).
+
+Sources of article URLs, cheapest first: the site's RSS feeds, its post sitemaps, and
+the category listings (the seed categories plus every category in the site's menu, so
+a category added to the site is not missed), each followed page by page. A listing
+already walked to its end once is left as soon as ``POTUS_STOP_AFTER_KNOWN_PAGES``
+pages in a row hold only stored articles. Stored articles are fetched again only to be
+re-checked, with conditional requests: those published inside the re-check window,
+those a sitemap says changed since they were last checked, and, with ``POTUS_FULL``,
+all of them. Everything else about storing is the pipelines' job.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,8 +25,17 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from extractors import ExtractionError, Listing, NotAnArticle, extract, parse_listing
-from extractors.normalize import canonical_url, site_timezone
-from potus_crawler.items import PageFailure
+from extractors.feeds import parse_link_document
+from extractors.normalize import canonical_url, parse_datetime, site_timezone
+from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
+from potus_crawler.storage import ArticleStore, KnownArticle
+
+#: Answers to a re-check that the callback handles itself instead of the error path.
+RECHECK_STATUSES = [304, 404, 410]
+GONE_STATUSES = (404, 410)
+#: Discovery pages go first, so each article is found by its cheapest source and scheduled once.
+DISCOVERY_PRIORITY = 10
+ARTICLES_FOUND_STAT = "potus/articles_found"
 
 
 class PotusSpider(scrapy.Spider):
@@ -27,6 +45,8 @@ class PotusSpider(scrapy.Spider):
     category_path = re.compile(r"^/category/(?:[^/]+/)+$")
     #: Next pages of a category or of the home page.
     listing_page_path = re.compile(r"^/(?:category/(?:[^/]+/)+)?(?:page/\d+/)?$")
+    #: Sitemaps of posts (WordPress core, Yoast, Rank Math), not of pages, terms or users.
+    post_sitemap_path = re.compile(r"^/(?:wp-sitemap-posts-post-\d+|post-sitemap\d*)\.xml$")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -36,12 +56,58 @@ class PotusSpider(scrapy.Spider):
         spider.seeds = getattr(spider, "seeds", None) or settings["POTUS_SEEDS"]
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
+        spider.full = settings.getbool("POTUS_FULL")
+        spider.stop_after_known_pages = settings.getint("POTUS_STOP_AFTER_KNOWN_PAGES")
+        #: Stored articles, and listings walked to their end by an earlier crawl; read when the crawl starts.
+        spider.known: dict[str, KnownArticle] = {}
+        spider.walked_listings: set[str] = set()
+        #: Articles found and scheduled in this crawl; listing page-1 URL -> articles it linked so far.
+        spider.found: set[str] = set()
+        spider.scheduled: set[str] = set()
+        spider.walk_links: dict[str, set[str]] = {}
         return spider
 
     async def start(self):
-        yield scrapy.Request(self.base_url + "/", callback=self.parse_menu, errback=self.failed)
-        for url in self.seed_urls():
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.failed)
+        store = ArticleStore(self.settings["POTUS_DB"])
+        try:
+            self.known, self.walked_listings = store.known_articles(), store.walked_listings()
+            window_start = self.recheck_window_start()
+            checked_before = (datetime.now(timezone.utc)
+                              - timedelta(minutes=self.settings.getfloat("POTUS_RECHECK_MINUTES"))).isoformat()
+            due = store.due_for_recheck(None if self.full else window_start, checked_before)
+            retries = store.failed_urls_to_retry(window_start or checked_before)
+        finally:
+            store.close()
+        self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
+                         len(self.known), len(due), len(retries))
+
+        seeds = self.seed_urls()
+        yield self.discovery_request(self.base_url + "/", self.parse_menu, "menu")
+        for url in [self.on_site(path) for path in self.settings.getlist("POTUS_FEEDS")] + [s + "feed/" for s in seeds]:
+            yield self.discovery_request(url, self.parse_feed, "feed", errback=self.source_missing)
+        sitemaps = [self.on_site(path) for path in self.settings.getlist("POTUS_SITEMAPS")]
+        if sitemaps:
+            yield self.sitemap_request(sitemaps[0], fallbacks=sitemaps[1:])
+        for url in seeds:
+            yield self.listing_request(url, walk=url)
+        # An async generator cannot delegate with "yield from".
+        for article in due:
+            for request in self.schedule_article(article.url, "recheck"):
+                yield request
+        for url in retries:
+            if self.is_on_site(url, self.article_path):
+                for request in self.schedule_article(url, "retry"):
+                    yield request
+
+    def recheck_window_start(self) -> str | None:
+        """ISO start of the re-check window: ``POTUS_RECHECK_SINCE``, else ``POTUS_RECHECK_DAYS`` ago."""
+        since = self.settings.get("POTUS_RECHECK_SINCE")
+        if since:
+            moment = parse_datetime(since, self.site_timezone)
+            if moment is None:
+                raise ValueError(f"POTUS_RECHECK_SINCE is no date: {since!r}")
+            return moment.isoformat()
+        return (datetime.now(timezone.utc) - timedelta(days=self.settings.getfloat("POTUS_RECHECK_DAYS"))).isoformat()
 
     def seed_urls(self) -> list[str]:
         """Seed categories moved onto ``base_url``, so one seeds file serves the site and its copies."""
@@ -60,37 +126,138 @@ class PotusSpider(scrapy.Spider):
         parts = urlsplit(url)
         return parts.hostname == self.allowed_domains[0] and bool(pattern.match(parts.path))
 
+    # -- requests ----------------------------------------------------------------------
+
+    def discovery_request(self, url: str, callback, kind: str, *, errback=None, **meta) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=errback or self.failed, priority=DISCOVERY_PRIORITY,
+                              meta={"kind": kind, **meta})
+
+    def listing_request(self, url: str, *, walk: str, known_pages: int = 0) -> scrapy.Request:
+        return self.discovery_request(url, self.parse_listing, "listing", walk=walk, known_pages=known_pages)
+
+    def sitemap_request(self, url: str, fallbacks: list[str] = ()) -> scrapy.Request:
+        return self.discovery_request(url, self.parse_sitemap, "sitemap", errback=self.source_missing,
+                                      fallbacks=list(fallbacks))
+
+    def schedule_article(self, url: str, found_by: str):
+        """One request per article per crawl: conditional for a stored one, plain for a new one."""
+        if url in self.scheduled:
+            return
+        self.scheduled.add(url)
+        stored = self.known.get(url)
+        if stored is None:
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
+                                 meta={"kind": "article", "found_by": found_by})
+            return
+        validators = {"If-None-Match": stored.etag, "If-Modified-Since": stored.http_last_modified}
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
+                             headers={name: value for name, value in validators.items() if value},
+                             meta={"kind": "recheck", "found_by": found_by,
+                                   "handle_httpstatus_list": RECHECK_STATUSES})
+
+    def article_found(self, url: str, source: str, updated: str | None = None):
+        """An article link from a listing, feed or sitemap: fetched when new, changed, gone or with --full."""
+        if url not in self.found:
+            self.found.add(url)
+            self.crawler.stats.inc_value(ARTICLES_FOUND_STAT)
+        stored = self.known.get(url)
+        if stored is None or self.full or stored.gone_since or self.changed_since_checked(stored, updated):
+            yield from self.schedule_article(url, source)
+
+    def changed_since_checked(self, stored: KnownArticle, updated: str | None) -> bool:
+        changed, checked = parse_datetime(updated, self.site_timezone), parse_datetime(stored.last_checked)
+        return changed is not None and (checked is None or changed > checked)
+
+    # -- callbacks ---------------------------------------------------------------------
+
     def parse_menu(self, response: Response):
         yield from self.follow_categories(parse_listing(response.text, response.url))
+
+    def follow_categories(self, listing: Listing):
+        """Every category in the menu; the dupefilter keeps each to one walk."""
+        for link in map(canonical_url, listing.menu_links):
+            if self.is_on_site(link, self.category_path):
+                yield self.listing_request(link, walk=link)
 
     def parse_listing(self, response: Response):
         listing = parse_listing(response.text, response.url)
         yield from self.follow_categories(listing)
+        walk = response.meta["walk"]
+        # Links an earlier page of this walk already gave (the featured block repeats on each page) are not news.
+        linked_before = self.walk_links.setdefault(walk, set())
+        only_known = True
         for link in map(canonical_url, listing.articles):
-            if self.is_on_site(link, self.article_path):
-                yield scrapy.Request(link, callback=self.parse_article, errback=self.failed)
-            else:
+            if not self.is_on_site(link, self.article_path):
                 self.crawler.stats.inc_value("potus/listing_links_skipped")
-        if listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path):
-            yield scrapy.Request(canonical_url(listing.next_page), callback=self.parse_listing, errback=self.failed)
+                continue
+            only_known = only_known and (link in self.known or link in linked_before)
+            linked_before.add(link)
+            yield from self.article_found(link, "listing")
+        if not (listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path)):
+            yield ListingWalked(walk)
+            return
+        known_pages = response.meta["known_pages"] + 1 if only_known else 0
+        if not self.full and walk in self.walked_listings and known_pages >= self.stop_after_known_pages:
+            self.crawler.stats.inc_value("potus/listings_left_early")
+            return
+        yield self.listing_request(canonical_url(listing.next_page), walk=walk, known_pages=known_pages)
 
-    def follow_categories(self, listing: Listing):
-        """Every category in the menu; the dupefilter keeps each to one visit."""
-        for link in map(canonical_url, listing.menu_links):
-            if self.is_on_site(link, self.category_path):
-                yield scrapy.Request(link, callback=self.parse_listing, errback=self.failed)
+    def parse_feed(self, response: Response):
+        yield from self.links_of_document(response, "feed")
+
+    def parse_sitemap(self, response: Response):
+        yield from self.links_of_document(response, "sitemap")
+
+    def links_of_document(self, response: Response, source: str):
+        try:
+            document = parse_link_document(response.body, response.url, self.site_timezone)
+        except ExtractionError as error:
+            yield PageFailure(response.url, f"{source}: {error}", response.status)
+            return
+        for link in document.links:
+            url = canonical_url(link.url)
+            if document.kind == "sitemapindex":
+                if self.is_on_site(url, self.post_sitemap_path):
+                    yield self.sitemap_request(url)
+            elif self.is_on_site(url, self.article_path):
+                yield from self.article_found(url, source, link.updated)
 
     def parse_article(self, response: Response):
+        url = response.request.url if response.request else response.url
+        if response.status == 304:
+            yield ArticleNotModified(url)
+            return
+        if response.status in GONE_STATUSES:
+            yield ArticleGone(url, response.status)
+            return
         if not isinstance(response, TextResponse):
             yield PageFailure(response.url, "not an HTML page", response.status)
             return
         try:
-            yield extract(response.text, response.url, self.site_timezone)
+            record = extract(response.text, response.url, self.site_timezone)
         except NotAnArticle as reason:
             self.crawler.stats.inc_value("potus/not_article")
             self.logger.info("Not an article: %s (%s)", response.url, reason)
+            return
         except ExtractionError as error:
             yield PageFailure(response.url, str(error), response.status)
+            return
+        yield FetchedArticle(record, found_by=response.meta["found_by"],
+                             etag=response.headers.get("ETag", b"").decode("latin-1") or None,
+                             http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None)
+
+    # -- errors ------------------------------------------------------------------------
+
+    def source_missing(self, failure: Failure):
+        """A feed or sitemap the site does not have is no failure: try the next candidate, if any."""
+        response = getattr(failure.value, "response", None)
+        if response is None or response.status not in GONE_STATUSES:
+            yield from self.failed(failure)
+            return
+        self.logger.info("No %s at %s", failure.request.meta["kind"], failure.request.url)
+        fallbacks = failure.request.meta.get("fallbacks") or []
+        if fallbacks:
+            yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:])
 
     def failed(self, failure: Failure):
         response = getattr(failure.value, "response", None)
