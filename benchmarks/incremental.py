@@ -5,9 +5,9 @@
 Serves the demo site on loopback and runs ``potus-crawler crawl`` (the cron entry) on it:
 
 1. a first crawl into an empty database;
-2. a second crawl with nothing changed;
-3. a third after the site published three posts, edited one and removed one;
-4. a crawl killed (SIGKILL) half-way and started again, compared with the uninterrupted one;
+2. a crawl into another database killed (SIGKILL) half-way and started again, compared with the first;
+3. a second crawl of the first database with nothing changed;
+4. a third after the site published three posts, edited one and removed one;
 5. two overlapping crawls of one database.
 
 Prints each crawl's requests by kind (from Scrapy's stats, as stored in ``crawl_runs``)
@@ -108,13 +108,13 @@ def main(argv: list[str] | None = None) -> int:
         resumed_db = Path(folder) / "resumed.db"
         stored_when_killed = crawl_killed_after(crawl_command(site.base_url, resumed_db, args.since, *THROTTLED),
                                                 resumed_db, articles=len(baseline) // 2)
-        print(f"4. killed after {len(stored_when_killed)} articles stored, then run again:")
+        print(f"2. killed after {len(stored_when_killed)} articles stored, then run again:")
         report("   resumed crawl", crawl(site.base_url, resumed_db, args.since), resumed_db)
         print(f"   same rows as the uninterrupted crawl: {stored_rows(resumed_db) == baseline}")
 
-        report("2. second crawl, nothing changed", crawl(site.base_url, db, args.since), db)
+        report("3. second crawl, nothing changed", crawl(site.base_url, db, args.since), db)
         site.apply_changes(datetime.now(timezone.utc))
-        report("3. after 3 posts, 1 edit, 1 removal", crawl(site.base_url, db, args.since), db)
+        report("4. after 3 posts, 1 edit, 1 removal", crawl(site.base_url, db, args.since), db)
         store = ArticleStore(db)
         print(f"   article_revisions rows: {store.db['article_revisions'].count}, gone marks: "
               f"{store.db.execute('select count(*) from articles where gone_since is not null').fetchone()[0]}")

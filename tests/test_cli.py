@@ -12,7 +12,7 @@ import pytest
 
 from conftest import FIXTURES
 from test_storage import make_record
-from potus_crawler.cli import EXIT_LOCKED, EXIT_NO_ARTICLES, EXIT_OK, main
+from potus_crawler.cli import EXIT_LOCKED, EXIT_NO_ARTICLES, EXIT_OK, EXIT_UNHEALTHY, main
 from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.storage import ArticleStore
 
@@ -100,4 +100,24 @@ def test_demo_never_clears_a_database_of_a_real_site(tmp_path):
         main(["demo", "--db", str(db)])
     store = ArticleStore(db)
     assert store.article_urls() == [make_record().url]
+    store.close()
+
+
+def test_a_run_whose_figures_fall_far_below_the_recent_runs_exits_with_its_own_code(served_site, tmp_path):
+    db = tmp_path / "cron.db"
+    store = ArticleStore(db)
+    # Three earlier runs whose articles were ten times longer: this site's layout must have lost most of the text.
+    for _ in range(3):
+        run_id = store.start_run("potus", served_site.base_url)
+        store.finish_run(run_id, "finished", articles_found=48, articles_extracted=48, fill_published=1.0,
+                         fill_authors=1.0, body_words_median=2900.0)
+    store.close()
+    result = run_cli("crawl", "--db", str(db), "--base-url", served_site.base_url, *LOOPBACK_FAST)
+    assert result.returncode == EXIT_UNHEALTHY, result.stderr[-3000:]
+    assert "median body length (words) fell to" in result.stderr and "recent median of 2900.00" in result.stderr
+    store = ArticleStore(db)
+    run = next(store.db.query("select status, problems, articles_new from crawl_runs order by id desc limit 1"))
+    assert run["status"] == "unhealthy" and run["problems"].startswith("median body length")
+    # An alarm loses nothing: the articles are stored all the same.
+    assert run["articles_new"] == len(store.article_urls()) == len(served_site.expected_records)
     store.close()

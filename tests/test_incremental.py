@@ -24,7 +24,8 @@ from potus_crawler.storage import ArticleStore
 
 #: The re-check window of these crawls: the three newest demo posts (March 14, 12 and 11, 2025).
 SINCE = "2025-03-10"
-SEED_PATHS = [urlsplit(line).path for line in Path("seeds/categories.txt").read_text("utf-8").splitlines()
+SEEDS_FILE = Path(__file__).resolve().parent.parent / "seeds" / "categories.txt"
+SEED_PATHS = [urlsplit(line).path for line in SEEDS_FILE.read_text("utf-8").splitlines()
               if line.startswith("http")]
 
 
