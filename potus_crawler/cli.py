@@ -18,6 +18,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from extractors import ExtractionError, extract
+from extractors.normalize import parse_datetime
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.extensions import KIND_STATS_PREFIX, PROBLEMS_STAT
@@ -64,6 +65,14 @@ def setting_pair(text: str) -> tuple[str, str]:
     if not separator or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name, value
+
+
+def since_date(text: str) -> str:
+    """``--since``: any date dateparser reads ("2025-03-10", "3 days ago"), as ISO 8601 in UTC."""
+    moment = parse_datetime(text)
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}")
+    return moment.isoformat()
 
 
 def command_crawl(args: argparse.Namespace) -> int:
@@ -164,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     crawl_parser.add_argument("--base-url", default=None, help="site to crawl (default: setting POTUS_BASE_URL)")
     crawl_parser.add_argument("--full", action="store_true",
                               help="walk every listing page and re-check every stored article (conditionally)")
-    crawl_parser.add_argument("--since", metavar="DATE",
+    crawl_parser.add_argument("--since", metavar="DATE", type=since_date,
                               help="re-check stored articles published since DATE (default: the last "
                                    "POTUS_RECHECK_DAYS days)")
     crawl_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",

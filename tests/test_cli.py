@@ -121,3 +121,10 @@ def test_a_run_whose_figures_fall_far_below_the_recent_runs_exits_with_its_own_c
     # An alarm loses nothing: the articles are stored all the same.
     assert run["articles_new"] == len(store.article_urls()) == len(served_site.expected_records)
     store.close()
+
+
+def test_crawl_rejects_a_since_that_is_no_date_before_doing_anything(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["crawl", "--db", str(tmp_path / "x.db"), "--since", "next blursday"])
+    assert stopped.value.code == 2 and "--since: not a date: 'next blursday'" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
