@@ -101,6 +101,38 @@ def add_incremental_state(db: Database) -> None:
         db["crawl_runs"].add_column(column, kind)
 
 
+#: Views for analysts, by name: each is documented in docs/schema.md.
+VIEWS = {
+    "articles_by_day": """
+        select substr(published, 1, 10) as day, category, count(*) as articles
+        from articles where gone_since is null group by day, category""",
+    "articles_by_category": """
+        select c.name as category, count(*) as articles, min(a.published) as first_published,
+               max(a.published) as last_published
+        from article_categories ac join categories c on c.id = ac.category_id
+        join articles a on a.url = ac.article_url where a.gone_since is null group by c.name""",
+    "articles_by_source": """
+        select source_domain, count(*) as articles, max(published) as last_published
+        from articles where gone_since is null and source_domain is not null group by source_domain""",
+    "latest_articles": """
+        select a.published, a.title, a.category, a.language, a.word_count,
+               (select group_concat(name, ', ') from (select au.name from article_authors aa
+                    join authors au on au.id = aa.author_id where aa.article_url = a.url order by aa.position))
+                   as authors,
+               a.source_domain, a.url
+        from articles a where a.gone_since is null order by a.published desc""",
+}
+
+
+@migrations()
+def add_search_and_views(db: Database) -> None:
+    """Full-text search over title and body, kept current by triggers, and the analysts' views."""
+    db["articles"].enable_fts(["title", "body"], create_triggers=True,
+                              tokenize="porter unicode61 remove_diacritics 2")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""
