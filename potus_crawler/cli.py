@@ -19,6 +19,7 @@ from scrapy.settings import Settings
 
 from extractors import ExtractionError, extract
 from extractors.normalize import parse_datetime
+from potus_crawler import browse, export, queries
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.extensions import KIND_STATS_PREFIX, PROBLEMS_STAT
@@ -163,6 +164,72 @@ def command_demo(args: argparse.Namespace) -> int:
     return 1 if missing or differing or stats.get("potus/failures") else 0
 
 
+def open_existing(path: str) -> ArticleStore:
+    """The database at ``path``, upgraded in place if older; never a new empty one by mistake."""
+    if not Path(path).is_file():
+        raise SystemExit(f"potus-crawler: no database at {path} (run a crawl first, or give --db)")
+    return ArticleStore(path)
+
+
+def command_stats(args: argparse.Namespace) -> int:
+    store = open_existing(args.db)
+    print(f"{args.db}:")
+    for name, value in queries.summary(store.db).items():
+        print(f"  {name:<16} {value}")
+    print("Fields filled:")
+    for field, rate in store.fill_rates().items():
+        print(f"  {rate:6.1%}  {field}")
+    print("Last runs:")
+    for run in queries.last_runs(store.db):
+        print(f"  #{run['id']:<4} {run['started']}  {run['status']:<11} {run['requests'] or 0:>5} requests  "
+              f"{run['articles_new'] or 0} new, {run['articles_updated'] or 0} updated, "
+              f"{run['articles_unchanged'] or 0} unchanged, {run['articles_gone'] or 0} gone, "
+              f"{run['failures'] or 0} failed" + (f"  ({run['problems']})" if run["problems"] else ""))
+    store.close()
+    return 0
+
+
+def command_search(args: argparse.Namespace) -> int:
+    store = open_existing(args.db)
+    found = queries.search(store.db, args.terms, args.limit)
+    for rank, hit in enumerate(found, 1):
+        print(f"{rank:>3}. {hit['title']}  ({(hit['published'] or '')[:10]})\n     {hit['url']}\n     {hit['snippet']}")
+    store.close()
+    if not found:
+        print(f"no article matches {args.terms!r}", file=sys.stderr)
+    return 0 if found else 1
+
+
+def command_export(args: argparse.Namespace) -> int:
+    store = open_existing(args.db)
+    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
+    finally:
+        if args.out:
+            out.close()
+        store.close()
+    print(f"{count} articles exported" + (f" to {args.out}" if args.out else ""), file=sys.stderr)
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    open_existing(args.db).close()
+    print(f"Serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    browse.serve(Path(args.db), args.host, args.port)
+    return 0
+
+
+def command_report(args: argparse.Namespace) -> int:
+    # matplotlib takes a second to import: only the command that draws pays for it.
+    from potus_crawler.report import write_report
+
+    open_existing(args.db).close()
+    figures = write_report(args.db, args.out)
+    print(f"Report of {args.db} written to {args.out}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="potus-crawler", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -188,6 +255,36 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser = commands.add_parser("demo", help="serve the offline demo site on loopback and crawl it")
     demo_parser.add_argument("--db", default=DEMO_DB, help=f"SQLite file to write (default {DEMO_DB})")
     demo_parser.set_defaults(handler=command_demo)
+
+    default_db = {"default": project_settings.POTUS_DB, "help": f"the database (default {project_settings.POTUS_DB})"}
+    stats_parser = commands.add_parser("stats", help="counts, fill rates and the last crawl runs")
+    stats_parser.add_argument("--db", **default_db)
+    stats_parser.set_defaults(handler=command_stats)
+
+    search_parser = commands.add_parser("search", help="full-text search of titles and bodies, best match first")
+    search_parser.add_argument("terms", help='words, "a phrase", OR, prefix*')
+    search_parser.add_argument("--limit", type=int, default=10)
+    search_parser.add_argument("--db", **default_db)
+    search_parser.set_defaults(handler=command_search)
+
+    export_parser = commands.add_parser("export", help="write articles as JSON lines or CSV, streamed")
+    export_parser.add_argument("--format", choices=export.FORMATS, default="jsonl")
+    export_parser.add_argument("--since", type=since_date, metavar="DATE", help="articles published since DATE")
+    export_parser.add_argument("--category", metavar="NAME", help="articles filed under this category")
+    export_parser.add_argument("--out", help="file to write (default: standard output)")
+    export_parser.add_argument("--db", **default_db)
+    export_parser.set_defaults(handler=command_export)
+
+    serve_parser = commands.add_parser("serve", help="browse and query the database in Datasette")
+    serve_parser.add_argument("--db", **default_db)
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8001)
+    serve_parser.set_defaults(handler=command_serve)
+
+    report_parser = commands.add_parser("report", help="one self-contained HTML page of figures and charts")
+    report_parser.add_argument("--out", required=True, help="the HTML file to write")
+    report_parser.add_argument("--db", **default_db)
+    report_parser.set_defaults(handler=command_report)
 
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from extractors import extract
 from potus_crawler.demo import build_site, demo_site
+from potus_crawler.storage import ArticleStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: Phrases of the site's chrome (capture of the real site): none may appear in an article body.
@@ -41,6 +43,18 @@ def served_site():
     """The demo site served by a real HTTP server on 127.0.0.1 for the whole session."""
     with demo_site() as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def demo_db(built_site, tmp_path_factory):
+    """The demo site's articles stored as a crawl stores them (extracted from the built pages)."""
+    path = tmp_path_factory.mktemp("analysts") / "potus.db"
+    store = ArticleStore(path)
+    for url in built_site.expected_records:
+        store.save_article(extract(read_page(built_site, url.removeprefix(built_site.base_url)), url),
+                           found_by="listing")
+    store.close()
+    return path
 
 
 def read_page(site, path: str) -> str:

@@ -1,0 +1,32 @@
+"""``potus-crawler serve``: the database in Datasette, with our titles, help, canned queries and facets.
+
+Datasette keys its metadata by database name (the file's stem), so the metadata kept
+as data in ``data/datasette.json`` is put under the served file's name here.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+
+def datasette_metadata(db_path: Path) -> dict:
+    metadata = json.loads((resources.files("potus_crawler") / "data" / "datasette.json").read_text("utf-8"))
+    database = metadata.pop("database")
+    # Search is for the FTS query; the shadow tables behind it are noise to a reader.
+    hidden = {f"articles_fts{suffix}": {"hidden": True} for suffix in ("", "_data", "_idx", "_docsize", "_config")}
+    database["tables"] = {**hidden, **database["tables"]}
+    return {**metadata, "databases": {db_path.stem: database}}
+
+
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Serve the database read-only until interrupted."""
+    import uvicorn
+    from datasette.app import Datasette
+
+    datasette = Datasette(files=[str(db_path)], metadata=datasette_metadata(db_path),
+                          settings={"sql_time_limit_ms": 5000, "default_page_size": 50,
+                                    # Bodies run to thousands of words: a table of them is unreadable in full.
+                                    "truncate_cells_html": 300})
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")

@@ -1,0 +1,75 @@
+"""Read-only questions analysts ask of the database: what is in it, full-text search, exports.
+
+Every function reads through a cursor and yields rows one at a time, so an export of
+the whole database runs in constant memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from sqlite_utils import Database
+
+#: Article columns an export writes, lists (authors, categories, tags) joined after them.
+EXPORT_COLUMNS = ("url", "title", "published", "modified", "category", "language", "source_url", "source_domain",
+                  "image_url", "description", "word_count", "body", "first_seen", "last_checked", "found_by")
+EXPORT_LISTS = (("authors", "article_authors", "authors", "author_id"),
+                ("categories", "article_categories", "categories", "category_id"),
+                ("tags", "article_tags", "tags", "tag_id"))
+SNIPPET_WORDS = 16
+
+
+def summary(db: Database) -> dict[str, int | str | None]:
+    """Headline counts of the database."""
+    def scalar(sql: str) -> int | str | None:
+        return db.execute(sql).fetchone()[0]
+
+    return {
+        "articles": scalar("select count(*) from articles where gone_since is null"),
+        "gone": scalar("select count(*) from articles where gone_since is not null"),
+        "revisions": scalar("select count(*) from article_revisions"),
+        "authors": db["authors"].count, "categories": db["categories"].count, "tags": db["tags"].count,
+        "source outlets": scalar("select count(distinct source_domain) from articles"),
+        "languages": scalar("select count(distinct language) from articles"),
+        "first published": scalar("select min(published) from articles"),
+        "last published": scalar("select max(published) from articles"),
+        "failures": db["failures"].count,
+    }
+
+
+def last_runs(db: Database, limit: int = 5) -> list[dict]:
+    return list(db.query(
+        "select id, started, finished, status, requests, articles_new, articles_updated, articles_unchanged, "
+        "articles_gone, failures, problems from crawl_runs order by id desc limit ?", [limit]))
+
+
+def search(db: Database, terms: str, limit: int = 10) -> list[dict]:
+    """Articles matching ``terms`` (FTS5 syntax: words, "phrases", OR, prefix*), best first, with a snippet.
+
+    Terms that are no valid FTS5 query (a stray quote or colon) are searched as plain words.
+    """
+    sql = (f"select a.url, a.title, a.published, snippet(articles_fts, 1, '[', ']', '…', {SNIPPET_WORDS}) as snippet "
+           "from articles_fts join articles a on a.rowid = articles_fts.rowid "
+           "where articles_fts match :terms and a.gone_since is null order by rank limit :limit")
+    try:
+        return list(db.query(sql, {"terms": terms, "limit": limit}))
+    except sqlite3.OperationalError:
+        return list(db.query(sql, {"terms": db.quote_fts(terms), "limit": limit}))
+
+
+def export_rows(db: Database, since: str | None = None, category: str | None = None) -> Iterator[dict]:
+    """Every stored article (gone ones too, marked), oldest first, its lists as JSON arrays.
+
+    ``since`` keeps articles published on or after that ISO date; ``category`` keeps articles
+    filed under that category name, primary or not.
+    """
+    lists = ", ".join(
+        f"(select json_group_array(name) from (select t.name from [{links}] l join [{terms}] t on t.id = l.{column} "
+        f"where l.article_url = a.url order by l.position)) as {field}"
+        for field, links, terms, column in EXPORT_LISTS)
+    sql = (f"select {', '.join(f'a.{c}' for c in EXPORT_COLUMNS)}, a.gone_since, {lists} from articles a "
+           "where (:since is null or a.published >= :since) and (:category is null or exists ("
+           "select 1 from article_categories ac join categories c on c.id = ac.category_id "
+           "where ac.article_url = a.url and c.name = :category)) order by a.published, a.url")
+    yield from db.query(sql, {"since": since, "category": category})

@@ -1,0 +1,104 @@
+"""``potus-crawler serve``: Datasette on a crawled database, checked in a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from potus_crawler.browse import datasette_metadata
+from potus_crawler.storage import ArticleStore
+
+#: Screenshots land here for people (and CI's artifacts) to look at.
+ARTIFACTS = Path(os.environ.get("POTUS_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: An article of the demo site, and words of its body only.
+KNOWN_TITLE = "Senate Panel Grills Defense Secretary Nominee on Experience, Readiness and Culture"
+KNOWN_WORDS = "Hegseth confirmation"
+
+
+def test_metadata_names_the_served_file_and_hides_the_search_index(demo_db):
+    metadata = datasette_metadata(demo_db)
+    database = metadata["databases"]["potus"]
+    assert database["tables"]["articles_fts_data"] == {"hidden": True}
+    assert {"category", "source_domain"} <= set(database["tables"]["articles"]["facets"])
+
+
+@pytest.mark.parametrize(("query", "parameters"), [
+    ("latest_by_category", {"category": "National Security"}),
+    ("search", {"q": KNOWN_WORDS}),
+    ("articles_by_source_outlet", {"domain": "www.nytimes.com"}),
+])
+def test_each_canned_query_runs_and_finds_the_known_article(demo_db, query, parameters):
+    sql = datasette_metadata(demo_db)["databases"]["potus"]["queries"][query]["sql"]
+    store = ArticleStore(demo_db)
+    titles = [row["title"] for row in store.db.query(sql, parameters)]
+    store.close()
+    assert KNOWN_TITLE in titles
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(demo_db):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "potus_crawler.cli", "serve", "--db", str(demo_db),
+                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            assert server.poll() is None, server.stdout.read()
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def chromium(*arguments: str) -> str:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs Debian's package")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--hide-scrollbars", *arguments], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_the_home_page_and_the_articles_page_load_with_our_help_and_facets(served):
+    assert "POTUS News articles" in chromium("--dump-dom", served + "/")
+    page = chromium("--dump-dom", served + "/potus/articles")
+    assert "One row per article, by canonical URL." in page and "48 rows" in page
+    assert 'id="facet-category"' in page and "articles?category=National+Security" in page
+
+
+def test_search_in_the_browser_finds_a_known_demo_article_and_is_screenshotted(served):
+    url = served + "/potus/articles?_search=" + KNOWN_WORDS.replace(" ", "+")
+    page = chromium("--dump-dom", url)
+    assert KNOWN_TITLE in page
+    assert "1 row where search matches" in page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    screenshot = ARTIFACTS / "datasette-search.png"
+    screenshot.unlink(missing_ok=True)
+    chromium(f"--screenshot={screenshot}", "--window-size=1280,1400", url)
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000
+
+
+def test_the_canned_search_query_runs_in_the_browser(served):
+    page = chromium("--dump-dom", served + "/potus/search?q=" + KNOWN_WORDS.replace(" ", "+"))
+    assert "Search articles" in page and KNOWN_TITLE in page
