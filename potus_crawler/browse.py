@@ -1,7 +1,8 @@
 """``potus-crawler serve``: the database in Datasette, with our titles, help, canned queries and facets.
 
 Datasette keys its metadata by database name (the file's stem), so the metadata kept
-as data in ``data/datasette.json`` is put under the served file's name here.
+as data in ``data/datasette.json`` is put under the served file's name here. Column
+help comes from docs/schema.md, the one place each column's meaning is written.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
+from potus_crawler.schema_docs import column_help
+
 
 def datasette_metadata(db_path: Path) -> dict:
     metadata = json.loads((resources.files("potus_crawler") / "data" / "datasette.json").read_text("utf-8"))
@@ -17,6 +20,8 @@ def datasette_metadata(db_path: Path) -> dict:
     # Search is for the FTS query; the shadow tables behind it are noise to a reader.
     hidden = {f"articles_fts{suffix}": {"hidden": True} for suffix in ("", "_data", "_idx", "_docsize", "_config")}
     database["tables"] = {**hidden, **database["tables"]}
+    for table, columns in column_help().items():
+        database["tables"].setdefault(table, {})["columns"] = columns
     return {**metadata, "databases": {db_path.stem: database}}
 
 

@@ -29,6 +29,9 @@ def test_metadata_names_the_served_file_and_hides_the_search_index(demo_db):
     database = metadata["databases"]["potus"]
     assert database["tables"]["articles_fts_data"] == {"hidden": True}
     assert {"category", "source_domain"} <= set(database["tables"]["articles"]["facets"])
+    # Column help is docs/schema.md's, without its Markdown.
+    assert database["tables"]["articles"]["columns"]["found_by"].startswith("Which source")
+    assert "`" not in database["tables"]["crawl_runs"]["columns"]["status"]
 
 
 @pytest.mark.parametrize(("query", "parameters"), [
