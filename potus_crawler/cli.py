@@ -226,7 +226,9 @@ def command_report(args: argparse.Namespace) -> int:
 
     open_existing(args.db).close()
     figures = write_report(args.db, args.out)
-    print(f"Report of {args.db} written to {args.out}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    scalars = ", ".join(f"{value} {name}" for name, value in figures.items() if isinstance(value, int))
+    print(f"Report of {args.db} written to {args.out}: {scalars}; published {figures['first_published']} "
+          f"to {figures['last_published']}")
     return 0
 
 
