@@ -14,7 +14,8 @@ from scrapy import signals
 from potus_crawler.monitor import run_problems
 from potus_crawler.pipelines.store import (BODY_WORDS_MEDIAN_STAT, EXTRACTED_STAT, FAILURES_STAT,
                                            FILLED_STAT_PREFIX, GONE_STAT, MONITORED_FIELDS, OUTCOME_STATS,
-                                           RUN_ID_STAT)
+                                           RUN_ID_STAT, STORE_SECONDS_STAT)
+from potus_crawler.spiders.potus import EXTRACT_SECONDS_STAT
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 #: crawl_runs column -> Scrapy stats key it is read from.
@@ -30,6 +31,8 @@ RUN_COUNTS = {
     "failures": FAILURES_STAT,
     "dropped": "item_dropped_count",
     "not_articles": "potus/not_article",
+    "extract_seconds": EXTRACT_SECONDS_STAT,
+    "store_seconds": STORE_SECONDS_STAT,
 }
 STATUS_STATS_PREFIX = "downloader/response_status_count/"
 #: Responses per kind of request (``request.meta["kind"]``: listing, feed, sitemap, article, recheck…).

@@ -133,6 +133,13 @@ def add_search_and_views(db: Database) -> None:
         db.create_view(name, sql.strip(), replace=True)
 
 
+@migrations()
+def add_run_timings(db: Database) -> None:
+    """Where a crawl's time went: seconds spent extracting (all workers) and storing."""
+    for column in ("extract_seconds", "store_seconds"):
+        db["crawl_runs"].add_column(column, float)
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""

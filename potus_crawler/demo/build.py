@@ -83,7 +83,9 @@ class SiteWriter:
                 folder.rmdir()
 
 
-def build_site(root: Path, base_url: str, content: DemoContent | None = None) -> DemoSite:
+def build_site(root: Path, base_url: str, content: DemoContent | None = None, *,
+               term_archives: bool = True) -> DemoSite:
+    """Write the site; without ``term_archives`` no tag or author archive (the crawler never reads them)."""
     content = content or DemoContent.load()
     theme = SmartMagTheme(content, base_url)
     root.mkdir(parents=True, exist_ok=True)
@@ -112,10 +114,10 @@ def build_site(root: Path, base_url: str, content: DemoContent | None = None) ->
         archives.append((category.path, f'Browsing: <span>{category.name}</span>', category.name,
                          f"archive category category-{category.slug} category-{category.term_id}",
                          content.in_category(category), category, "h2", category.slug in content.load_more_categories))
-    for tag in content.tags:
+    for tag in content.tags if term_archives else ():
         archives.append((tag.path, f'Tag: <span>{tag.name}</span>', tag.name, f"archive tag tag-{tag.slug}",
                          content.with_tag(tag), first_category, "h2", False))
-    for author in content.authors:
+    for author in content.authors if term_archives else ():
         archives.append((author.path, f'Author: <span>{author.name}</span>', author.name,
                          f"archive author author-{author.slug}", content.by_author(author), first_category, "h2", False))
 

@@ -10,6 +10,7 @@ the next one stop early in a listing whose articles it did not all store.
 
 from __future__ import annotations
 
+import time
 from statistics import median
 
 from scrapy import signals
@@ -26,6 +27,7 @@ EXTRACTED_STAT = "potus/extracted"
 FILLED_STAT_PREFIX = "potus/extracted_with/"
 MONITORED_FIELDS = ("published", "authors")
 BODY_WORDS_MEDIAN_STAT = "potus/body_words_median"
+STORE_SECONDS_STAT = "potus/time/store_s"
 
 
 class SQLiteStorePipeline:
@@ -60,6 +62,12 @@ class SQLiteStorePipeline:
         return self.stats.get_value(RUN_ID_STAT)
 
     def process_item(self, item):
+        started = time.perf_counter()
+        self.store_item(item)
+        self.stats.inc_value(STORE_SECONDS_STAT, time.perf_counter() - started)
+        return item
+
+    def store_item(self, item) -> None:
         if isinstance(item, FetchedArticle):
             self.observe(item)
             outcome = self.store.save_article(item.record, self.run_id, found_by=item.found_by, etag=item.etag,
@@ -76,7 +84,6 @@ class SQLiteStorePipeline:
         elif isinstance(item, PageFailure):
             self.store.record_failure(item.url, item.reason, item.http_status, self.run_id)
             self.stats.inc_value(FAILURES_STAT)
-        return item
 
     def observe(self, item: FetchedArticle) -> None:
         """Fill rates of what this run extracted: a layout change shows here before anywhere else."""

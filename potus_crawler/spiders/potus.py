@@ -16,6 +16,7 @@ all of them. Everything else about storing is the pipelines' job.
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -36,6 +37,7 @@ GONE_STATUSES = (404, 410)
 #: Discovery pages go first, so each article is found by its cheapest source and scheduled once.
 DISCOVERY_PRIORITY = 10
 ARTICLES_FOUND_STAT = "potus/articles_found"
+EXTRACT_SECONDS_STAT = "potus/time/extract_s"
 
 
 class PotusSpider(scrapy.Spider):
@@ -166,7 +168,8 @@ class PotusSpider(scrapy.Spider):
 
     def changed_since_checked(self, stored: KnownArticle, updated: str | None) -> bool:
         changed, checked = parse_datetime(updated, self.site_timezone), parse_datetime(stored.last_checked)
-        return changed is not None and (checked is None or changed > checked)
+        # Equal counts as changed: an edit in the second of our last check may have come after it.
+        return changed is not None and (checked is None or changed >= checked)
 
     # -- callbacks ---------------------------------------------------------------------
 
@@ -233,6 +236,7 @@ class PotusSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield PageFailure(response.url, "not an HTML page", response.status)
             return
+        started = time.perf_counter()
         try:
             record = extract(response.text, response.url, self.site_timezone)
         except NotAnArticle as reason:
@@ -242,6 +246,8 @@ class PotusSpider(scrapy.Spider):
         except ExtractionError as error:
             yield PageFailure(response.url, str(error), response.status)
             return
+        finally:
+            self.crawler.stats.inc_value(EXTRACT_SECONDS_STAT, time.perf_counter() - started)
         yield FetchedArticle(record, found_by=response.meta["found_by"],
                              etag=response.headers.get("ETag", b"").decode("latin-1") or None,
                              http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None)

@@ -1,0 +1,150 @@
+"""End-to-end crawl speed on a large demo site, against the extraction floor, in one run.
+
+    python -m benchmarks.crawl --articles 1000 [--recrawl]
+
+1. Generates a demo site of N articles (the 48 demo articles, each published again under
+   new slugs and dates: 60 to 120 KB of HTML per page, full chrome) without tag and
+   author archives, which the crawler never reads.
+2. Serves it on loopback with the demo's static server, in this process.
+3. Crawls it end to end with ``potus-crawler crawl`` (a child process) into a fresh
+   SQLite file, sampling the resident memory of the crawler and its workers every 0.1 s.
+4. Measures the floor: our extractor alone over the same article pages, in one process.
+5. With ``--recrawl``, crawls the unchanged site again and compares request counts.
+
+Prints articles/s, CPU use (cores busy), peak RSS, where the crawler's time went
+(extraction summed over workers, storing), and the ratio crawl / floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from extractors import extract
+from potus_crawler.demo import build_site
+from potus_crawler.demo.content import DemoContent, read_data
+from potus_crawler.demo.server import serving
+from potus_crawler.storage import ArticleStore
+
+#: The newest generated post; older ones follow every ``SPACING``.
+NEWEST = datetime.fromisoformat("2025-03-14T22:41:06+00:00")
+SPACING = timedelta(minutes=37)
+LOOPBACK = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
+            "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def generated_content(articles: int) -> DemoContent:
+    """``articles`` posts cycling through the demo's own, each with its slug, title and date."""
+    base = json.loads(read_data("articles.json"))
+    raws = []
+    for number in range(articles):
+        raw = base[number % len(base)]
+        published = (NEWEST - number * SPACING).isoformat()
+        raws.append({**raw, "slug": f"{raw['slug']}-{number}", "title": f"{raw['title']} ({number})",
+                     "published": published, "modified": None})
+    return DemoContent(json.loads(read_data("site.json")), raws)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, from /proc."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_SIZE
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def crawl(base_url: str, db: Path) -> dict:
+    """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row."""
+    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.1):
+            peak = max(peak, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"crawl exited {process.returncode}: {process.stderr.read()[-3000:]}")
+    store = ArticleStore(db)
+    run = next(iter(store.db.query("select * from crawl_runs order by id desc limit 1")))
+    store.close()
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss": peak, "run": run}
+
+
+def floor(site, content: DemoContent) -> tuple[float, int]:
+    """Our extractor alone over every article page, in this one process: (articles/s, pages)."""
+    pages = [(site.base_url + a.path, (site.root / a.path.strip("/") / "index.html").read_bytes())
+             for a in content.articles]
+    started = time.process_time()
+    for url, html in pages:
+        extract(html, url)
+    return len(pages) / (time.process_time() - started), sum(len(html) for _, html in pages) // len(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--recrawl", action="store_true", help="crawl the unchanged site again and compare requests")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="potus-bench-") as folder:
+        root, db = Path(folder) / "site", Path(folder) / "crawl.db"
+        started = time.monotonic()
+        content = generated_content(args.articles)
+        with serving(root) as server:
+            site = build_site(root, f"http://127.0.0.1:{server.server_port}", content, term_archives=False)
+            print(f"{args.articles} articles generated and written in {time.monotonic() - started:.0f} s")
+            full = crawl(site.base_url, db)
+            served_cpu = time.process_time()
+            run = full["run"]
+            rate = run["articles_new"] / full["wall"]
+            print(f"crawl: {run['articles_new']} articles stored, {run['requests']} requests in {full['wall']:.1f} s: "
+                  f"{rate:.1f} articles/s")
+            print(f"  CPU {full['cpu']:.1f} s = {full['cpu'] / full['wall']:.2f} cores busy "
+                  f"(crawler and its workers; the static server used {served_cpu:.1f} s in this process)")
+            print(f"  peak RSS {full['peak_rss'] / 2**20:.0f} MiB (crawler and its workers, sampled every 0.1 s)")
+            extract_s, store_s = run["extract_seconds"] or 0, run["store_seconds"] or 0
+            print(f"  time: extraction {extract_s:.1f} s ({1000 * extract_s / run['articles_new']:.1f} ms/article, "
+                  f"summed over workers), storing {store_s:.1f} s ({1000 * store_s / run['articles_new']:.2f} "
+                  f"ms/article); the rest is fetching, parsing listings and scheduling")
+            floor_rate, page_bytes = floor(site, content)
+            print(f"floor: extractor alone, one process: {floor_rate:.1f} articles/s "
+                  f"({1000 / floor_rate:.1f} ms/page, pages of {page_bytes / 1024:.0f} KB on average)")
+            print(f"ratio crawl / floor: {rate / floor_rate:.2f}")
+            if args.recrawl:
+                again = crawl(site.base_url, db)
+                share = again["run"]["requests"] / run["requests"]
+                print(f"re-crawl of the unchanged site: {again['run']['requests']} requests "
+                      f"({json.loads(again['run']['requests_by_kind'])}) = {share:.1%} of the full crawl's "
+                      f"{run['requests']}, in {again['wall']:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
