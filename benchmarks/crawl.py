@@ -40,6 +40,7 @@ SPACING = timedelta(minutes=37)
 LOOPBACK = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
             "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def generated_content(articles: int) -> DemoContent:
@@ -69,18 +70,29 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def own_cpu_seconds(pid: int) -> float:
+    """CPU seconds of one process itself, not of its children (utime + stime in /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def crawl(base_url: str, db: Path) -> dict:
     """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row."""
     command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK]
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak, reactor_cpu = 0, 0.0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, reactor_cpu
         while not done.wait(0.1):
             peak = max(peak, tree_rss(process.pid))
+            try:
+                reactor_cpu = own_cpu_seconds(process.pid)
+            except (FileNotFoundError, ProcessLookupError):
+                return
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -94,7 +106,8 @@ def crawl(base_url: str, db: Path) -> dict:
     store = ArticleStore(db)
     run = next(iter(store.db.query("select * from crawl_runs order by id desc limit 1")))
     store.close()
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss": peak, "run": run}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "reactor_cpu": reactor_cpu, "peak_rss": peak,
+            "run": run}
 
 
 def floor(site, content: DemoContent) -> tuple[float, int]:
@@ -120,14 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         with serving(root) as server:
             site = build_site(root, f"http://127.0.0.1:{server.server_port}", content, term_archives=False)
             print(f"{args.articles} articles generated and written in {time.monotonic() - started:.0f} s")
+            server_cpu_before = time.process_time()
             full = crawl(site.base_url, db)
-            served_cpu = time.process_time()
+            served_cpu = time.process_time() - server_cpu_before
             run = full["run"]
             rate = run["articles_new"] / full["wall"]
             print(f"crawl: {run['articles_new']} articles stored, {run['requests']} requests in {full['wall']:.1f} s: "
                   f"{rate:.1f} articles/s")
-            print(f"  CPU {full['cpu']:.1f} s = {full['cpu'] / full['wall']:.2f} cores busy "
-                  f"(crawler and its workers; the static server used {served_cpu:.1f} s in this process)")
+            print(f"  CPU {full['cpu']:.1f} s = {full['cpu'] / full['wall']:.2f} cores busy (crawler and its workers; "
+                  f"the reactor's process alone {full['reactor_cpu'] / full['wall']:.0%} of a core; "
+                  f"the static server {served_cpu / full['wall']:.0%} of a core)")
             print(f"  peak RSS {full['peak_rss'] / 2**20:.0f} MiB (crawler and its workers, sampled every 0.1 s)")
             extract_s, store_s = run["extract_seconds"] or 0, run["store_seconds"] or 0
             print(f"  time: extraction {extract_s:.1f} s ({1000 * extract_s / run['articles_new']:.1f} ms/article, "

@@ -19,6 +19,10 @@ Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first a
 - ``POTUS_FEEDS``, ``POTUS_SITEMAPS``: paths of the site's feeds (each seed category's feed
   is added) and of its sitemap indexes (the first one present is read).
 
+Extraction: ``POTUS_EXTRACTION_WORKERS`` processes extract articles (default: one per core; 0
+extracts in the crawler's own process); one taking over ``POTUS_EXTRACTION_TIMEOUT`` seconds
+is given up and recorded as a failure.
+
 Monitoring: a run whose fill rates fall more than ``POTUS_MONITOR_MAX_DROP`` below the median of
 the last ``POTUS_MONITOR_RUNS`` runs is unhealthy; runs extracting fewer than
 ``POTUS_MONITOR_MIN_ARTICLES`` articles are too small to judge.
@@ -46,6 +50,9 @@ POTUS_RECHECK_MINUTES = 30
 POTUS_STOP_AFTER_KNOWN_PAGES = 1
 POTUS_FEEDS = ["/feed/"]
 POTUS_SITEMAPS = ["/wp-sitemap.xml", "/sitemap_index.xml"]
+
+POTUS_EXTRACTION_WORKERS = os.cpu_count() or 1
+POTUS_EXTRACTION_TIMEOUT = 120
 
 POTUS_MONITOR_RUNS = 10
 POTUS_MONITOR_MAX_DROP = 0.5
@@ -82,6 +89,9 @@ EXTENSIONS = {
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# Extraction awaits worker processes through asyncio.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Unattended runs listen on no port.
 TELNETCONSOLE_ENABLED = False

@@ -37,6 +37,9 @@ VERSIONED_COLUMNS = ("title", "body", "modified")
 #: What a revision keeps of the version it replaces.
 REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "word_count", "last_checked")
 
+REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replaced_at, {', '.join(REVISION_COLUMNS)}) "
+                   f"values ({', '.join('?' * (3 + len(REVISION_COLUMNS)))})")
+
 #: Outcomes of storing a fetched article.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 
@@ -167,7 +170,11 @@ class ArticleStore:
         self.db.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
             self.db.enable_wal()
+            # In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last commits, which the
+            # next crawl fetches again. FULL would sync every article to disk.
+            self.db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(self.db)
+        self.term_ids: dict[tuple[str, str], int] = {}
 
     def close(self) -> None:
         self.db.close()
@@ -183,31 +190,51 @@ class ArticleStore:
             "last_seen": seen, "last_checked": seen, "last_run_id": run_id, "etag": etag,
             "http_last_modified": http_last_modified, "gone_since": None, "gone_status": None,
         }
-        with self.db.atomic():
-            stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
-            if stored is None:
-                outcome = NEW
-                row.update(first_seen=seen, found_by=found_by)
-            elif any(stored[column] != row[column] for column in VERSIONED_COLUMNS):
-                outcome = CHANGED
-                self.db["article_revisions"].insert({
-                    "article_url": record.url, "run_id": run_id, "replaced_at": seen,
-                    **{column: stored[column] for column in REVISION_COLUMNS}})
-            else:
-                outcome = UNCHANGED
-            self.db["articles"].upsert(row, pk="url")
-            for field, terms, links, column in LINKED_TERMS:
-                self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
-                self.db[links].insert_all(
-                    ({"article_url": record.url, column: self.db[terms].lookup({"name": name}), "position": position}
-                     for position, name in enumerate(getattr(record, field))),
-                    pk=("article_url", "position"))
-            self.db.execute("delete from related_links where article_url = ?", [record.url])
-            self.db["related_links"].insert_all(
-                ({"article_url": record.url, "position": position, "url": link.url, "title": link.title,
-                  "published": link.published} for position, link in enumerate(record.related_links)),
-                pk=("article_url", "position"))
+        try:
+            with self.db.atomic():
+                stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
+                if stored is None:
+                    outcome = NEW
+                    row.update(first_seen=seen, found_by=found_by)
+                elif any(stored[column] != row[column] for column in VERSIONED_COLUMNS):
+                    outcome = CHANGED
+                    self.db.execute(REVISION_INSERT, [record.url, run_id, seen,
+                                                      *(stored[column] for column in REVISION_COLUMNS)])
+                else:
+                    outcome = UNCHANGED
+                self.upsert_row(row)
+                for field, terms, links, column in LINKED_TERMS:
+                    self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
+                    self.db.conn.executemany(
+                        f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
+                        [(record.url, self.term_id(terms, name), position)
+                         for position, name in enumerate(getattr(record, field))])
+                self.db.execute("delete from related_links where article_url = ?", [record.url])
+                self.db.conn.executemany(
+                    "insert into related_links (article_url, position, url, title, published) values (?, ?, ?, ?, ?)",
+                    [(record.url, position, link.url, link.title, link.published)
+                     for position, link in enumerate(record.related_links)])
+        except BaseException:
+            # Ids of terms inserted in the rolled-back transaction are gone with it.
+            self.term_ids.clear()
+            raise
         return outcome
+
+    def upsert_row(self, row: dict) -> None:
+        """Insert the article row or update the columns it names; sqlite-utils' upsert re-reads the schema each time."""
+        columns = list(row)
+        self.db.execute(
+            f"insert into articles ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) on conflict(url) "
+            f"do update set {', '.join(f'{c} = excluded.{c}' for c in columns if c != 'url')}",
+            [row[c] for c in columns])
+
+    def term_id(self, table: str, name: str) -> int:
+        """The id of an author, category or tag, created on first use; cached, as a crawl repeats them all."""
+        key = (table, name)
+        if key not in self.term_ids:
+            self.db.execute(f"insert or ignore into [{table}] (name) values (?)", [name])
+            self.term_ids[key] = self.db.execute(f"select id from [{table}] where name = ?", [name]).fetchone()[0]
+        return self.term_ids[key]
 
     def mark_not_modified(self, url: str, run_id: int | None = None) -> None:
         """The site answered 304 Not Modified: the stored version is current."""

@@ -10,13 +10,13 @@ already walked to its end once is left as soon as ``POTUS_STOP_AFTER_KNOWN_PAGES
 pages in a row hold only stored articles. Stored articles are fetched again only to be
 re-checked, with conditional requests: those published inside the re-check window,
 those a sitemap says changed since they were last checked, and, with ``POTUS_FULL``,
-all of them. Everything else about storing is the pipelines' job.
+all of them. Articles are extracted in worker processes (``potus_crawler.extraction``);
+everything else about storing is the pipelines' job.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -25,9 +25,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from extractors import ExtractionError, Listing, NotAnArticle, extract, parse_listing
+from extractors import ExtractionError, Listing, NotAnArticle, parse_listing
 from extractors.feeds import parse_link_document
 from extractors.normalize import canonical_url, parse_datetime, site_timezone
+from potus_crawler.extraction import ExtractionPool, WorkerFailed
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.storage import ArticleStore, KnownArticle
 
@@ -67,6 +68,8 @@ class PotusSpider(scrapy.Spider):
         spider.found: set[str] = set()
         spider.scheduled: set[str] = set()
         spider.walk_links: dict[str, set[str]] = {}
+        spider.extraction = ExtractionPool(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
+                                           settings.getfloat("POTUS_EXTRACTION_TIMEOUT"))
         return spider
 
     async def start(self):
@@ -225,7 +228,7 @@ class PotusSpider(scrapy.Spider):
             elif self.is_on_site(url, self.article_path):
                 yield from self.article_found(url, source, link.updated)
 
-    def parse_article(self, response: Response):
+    async def parse_article(self, response: Response):
         url = response.request.url if response.request else response.url
         if response.status == 304:
             yield ArticleNotModified(url)
@@ -236,21 +239,25 @@ class PotusSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield PageFailure(response.url, "not an HTML page", response.status)
             return
-        started = time.perf_counter()
         try:
-            record = extract(response.text, response.url, self.site_timezone)
-        except NotAnArticle as reason:
+            extracted = await self.extraction.extract(response.text, response.url)
+        except WorkerFailed as failure:
+            yield PageFailure(response.url, str(failure), response.status)
+            return
+        self.crawler.stats.inc_value(EXTRACT_SECONDS_STAT, extracted.seconds)
+        if isinstance(extracted.error, NotAnArticle):
             self.crawler.stats.inc_value("potus/not_article")
-            self.logger.info("Not an article: %s (%s)", response.url, reason)
-            return
-        except ExtractionError as error:
-            yield PageFailure(response.url, str(error), response.status)
-            return
-        finally:
-            self.crawler.stats.inc_value(EXTRACT_SECONDS_STAT, time.perf_counter() - started)
-        yield FetchedArticle(record, found_by=response.meta["found_by"],
-                             etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-                             http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None)
+            self.logger.info("Not an article: %s (%s)", response.url, extracted.error)
+        elif extracted.error is not None:
+            yield PageFailure(response.url, str(extracted.error), response.status)
+        else:
+            yield FetchedArticle(extracted.record, found_by=response.meta["found_by"],
+                                 etag=response.headers.get("ETag", b"").decode("latin-1") or None,
+                                 http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1")
+                                 or None)
+
+    def closed(self, reason: str) -> None:
+        self.extraction.close()
 
     # -- errors ------------------------------------------------------------------------
 
