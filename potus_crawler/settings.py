@@ -19,6 +19,9 @@ Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first a
 - ``POTUS_FEEDS``, ``POTUS_SITEMAPS``: paths of the site's feeds (each seed category's feed
   is added) and of its sitemap indexes (the first one present is read).
 
+Retries: ``POTUS_RETRY_AFTER_MAX`` is the longest ``Retry-After`` (seconds) a retry waits for;
+a page asking for more is given up in this crawl (recorded as a failure) and retried by the next.
+
 Monitoring: a run whose fill rates fall more than ``POTUS_MONITOR_MAX_DROP`` below the median of
 the last ``POTUS_MONITOR_RUNS`` runs is unhealthy; runs extracting fewer than
 ``POTUS_MONITOR_MIN_ARTICLES`` articles are too small to judge.
@@ -47,6 +50,8 @@ POTUS_STOP_AFTER_KNOWN_PAGES = 1
 POTUS_FEEDS = ["/feed/"]
 POTUS_SITEMAPS = ["/wp-sitemap.xml", "/sitemap_index.xml"]
 
+POTUS_RETRY_AFTER_MAX = 60
+
 POTUS_MONITOR_RUNS = 10
 POTUS_MONITOR_MAX_DROP = 0.5
 POTUS_MONITOR_MIN_ARTICLES = 10
@@ -70,6 +75,13 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 HTTPCACHE_ENABLED = False
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_DIR = "httpcache"
+
+# Scrapy's own middlewares replaced in their places by ones that account for what they do
+# quietly (potus_crawler/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "potus_crawler.middlewares.RetryAfterMiddleware": 550,
+}
 
 ITEM_PIPELINES = {
     "potus_crawler.pipelines.normalize.NormalizePipeline": 100,
