@@ -7,7 +7,10 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -59,3 +62,25 @@ class RetryAfterMiddleware(RetryMiddleware):
             # Only this request waits; the others to the site go on at the crawl's pace.
             await sleep(wait)
         return super().process_response(request, response)
+
+
+class ReportedRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, but none dropped in silence.
+
+    Scrapy schedules a redirect like any request: one back to a URL of its own chain is
+    dropped by the duplicate filter, one to another site by the offsite filter, both without
+    a word and without the request's errback. This one raises ``IgnoreRequest`` with the
+    reason instead, so the page is recorded as a failure.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        redirected = super().process_response(request, response)
+        if not isinstance(redirected, Request):
+            return redirected
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:
+            raise IgnoreRequest(f"redirect loop: {' -> '.join([*chain, redirected.url])}")
+        offsite = self.crawler.get_downloader_middleware(OffsiteMiddleware)
+        if offsite is not None and not offsite.should_follow(redirected, self.crawler.spider):
+            raise IgnoreRequest(f"redirect off the site to {redirected.url}")
+        return redirected

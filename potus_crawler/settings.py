@@ -81,6 +81,8 @@ HTTPCACHE_DIR = "httpcache"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "potus_crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "potus_crawler.middlewares.ReportedRedirectMiddleware": 600,
 }
 
 ITEM_PIPELINES = {

@@ -269,4 +269,5 @@ class PotusSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
         reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        yield PageFailure(failure.request.url, reason, status)
+        # After redirects, the URL asked for, not the hop that failed: the next crawl retries that one.
+        yield PageFailure(failure.request.meta.get("redirect_urls", [failure.request.url])[0], reason, status)
