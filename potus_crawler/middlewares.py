@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from weakref import WeakKeyDictionary
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
@@ -84,3 +85,28 @@ class ReportedRedirectMiddleware(RedirectMiddleware):
         if offsite is not None and not offsite.should_follow(redirected, self.crawler.spider):
             raise IgnoreRequest(f"redirect off the site to {redirected.url}")
         return redirected
+
+
+class SizeLimitReasonMiddleware:
+    """Scrapy cancels a body growing past ``DOWNLOAD_MAXSIZE`` with a ``DownloadCancelledError`` that
+    has no message (only its log says why); this one counts what each request received and gives
+    the error its reason."""
+
+    def __init__(self, crawler):
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        #: Bytes received per request; a retry is a new request, counted afresh.
+        self.received: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def bytes_received(self, data: bytes, request: Request, spider) -> None:
+        self.received[request] = self.received.get(request, 0) + len(data)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        received, limit = self.received.get(request, 0), request.meta.get("download_maxsize", self.max_size)
+        if isinstance(exception, DownloadCancelledError) and not str(exception) and limit and received > limit:
+            raise DownloadCancelledError(f"Received {received} bytes, more than the download max size "
+                                         f"(DOWNLOAD_MAXSIZE, {limit} bytes)") from exception

@@ -76,13 +76,14 @@ HTTPCACHE_ENABLED = False
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_DIR = "httpcache"
 
-# Scrapy's own middlewares replaced in their places by ones that account for what they do
-# quietly (potus_crawler/middlewares.py).
+# Scrapy's retry and redirect middlewares replaced in their places, and one added, so that what
+# Scrapy does quietly is accounted for (potus_crawler/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "potus_crawler.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "potus_crawler.middlewares.ReportedRedirectMiddleware": 600,
+    "potus_crawler.middlewares.SizeLimitReasonMiddleware": 950,
 }
 
 ITEM_PIPELINES = {

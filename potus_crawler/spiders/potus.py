@@ -268,6 +268,8 @@ class PotusSpider(scrapy.Spider):
     def failed(self, failure: Failure):
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        # Some of Scrapy's download errors carry no message (ResponseDataLossError): their doc line says what they are.
+        message = failure.getErrorMessage() or (failure.type.__doc__ or "").strip().split("\n")[0]
+        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {message}"
         # After redirects, the URL asked for, not the hop that failed: the next crawl retries that one.
         yield PageFailure(failure.request.meta.get("redirect_urls", [failure.request.url])[0], reason, status)
