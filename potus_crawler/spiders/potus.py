@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from extractors import ExtractionError, Listing, NotAnArticle, extract, parse_listing
@@ -233,8 +233,10 @@ class PotusSpider(scrapy.Spider):
         if response.status in GONE_STATUSES:
             yield ArticleGone(url, response.status)
             return
-        if not isinstance(response, TextResponse):
-            yield PageFailure(response.url, "not an HTML page", response.status)
+        if not isinstance(response, HtmlResponse):
+            # Scrapy makes a text response of any body that looks like text, whatever its content type.
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            yield PageFailure(response.url, f"not an HTML page ({content_type})", response.status)
             return
         started = time.perf_counter()
         try:
