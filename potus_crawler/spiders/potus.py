@@ -15,6 +15,7 @@ all of them. Everything else about storing is the pipelines' job.
 
 from __future__ import annotations
 
+import codecs
 import re
 import time
 from datetime import datetime, timedelta, timezone
@@ -38,6 +39,23 @@ GONE_STATUSES = (404, 410)
 DISCOVERY_PRIORITY = 10
 ARTICLES_FOUND_STAT = "potus/articles_found"
 EXTRACT_SECONDS_STAT = "potus/time/extract_s"
+CP1252_FALLBACK = "potus-cp1252-fallback"
+
+
+def read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A byte sequence that is no UTF-8, read as Windows-1252 (the usual culprit) instead of U+FFFD."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(CP1252_FALLBACK, read_as_cp1252)
+
+
+def page_text(response: HtmlResponse) -> str:
+    """The page as text. Bytes that break the UTF-8 a page declares (text pasted from a Windows
+    editor into a UTF-8 site) are read as Windows-1252, so they stay the characters they were."""
+    if response.encoding != "utf-8":
+        return response.text
+    return response.body.decode("utf-8-sig", errors=CP1252_FALLBACK)
 
 
 class PotusSpider(scrapy.Spider):
@@ -240,7 +258,7 @@ class PotusSpider(scrapy.Spider):
             return
         started = time.perf_counter()
         try:
-            record = extract(response.text, response.url, self.site_timezone)
+            record = extract(page_text(response), response.url, self.site_timezone)
         except NotAnArticle as reason:
             self.crawler.stats.inc_value("potus/not_article")
             self.logger.info("Not an article: %s (%s)", response.url, reason)
