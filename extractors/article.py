@@ -42,8 +42,12 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
-def parse_html(html: str | bytes) -> HtmlElement:
-    """The document's tree; raises ExtractionError for input that is no HTML page."""
+def parse_html(html: str | bytes, *, whole: bool = False) -> HtmlElement:
+    """The document's tree; raises ExtractionError for input that is no HTML page.
+
+    With ``whole``, also for a page the parser stopped reading part-way: an article must
+    not be taken for the part of it that was read.
+    """
     if not html or not html.strip():
         raise ExtractionError("empty document")
     if isinstance(html, str):
@@ -52,6 +56,12 @@ def parse_html(html: str | bytes) -> HtmlElement:
         tree = lxml.html.document_fromstring(html, parser=HTML_PARSER)
     except (lxml.etree.ParserError, ValueError) as error:
         raise ExtractionError(f"not parseable as HTML: {error}") from error
+    if whole:
+        # Tag soup gives mere errors; a fatal one (nesting past 256 levels, a text node past 10 MB)
+        # means libxml2 stopped there and the tree lacks the rest of the page.
+        fatal = next((e for e in HTML_PARSER.error_log if e.level == lxml.etree.ErrorLevels.FATAL), None)
+        if fatal is not None:
+            raise ExtractionError(f"the HTML parser gave up: {fatal.message.strip()}")
     if tree.find("body") is None:
         raise ExtractionError("no <body> in document")
     return tree
@@ -333,7 +343,7 @@ def extract(html: str | bytes, url: str, default_tz: tzinfo = timezone.utc) -> A
     Raises NotAnArticle for pages of a known site that are not articles, and
     ExtractionError (its parent) for anything that gives no usable record.
     """
-    return ArticlePage(parse_html(html), url, default_tz).record()
+    return ArticlePage(parse_html(html, whole=True), url, default_tz).record()
 
 
 def extract_body(html: str | bytes, url: str | None = None) -> str:

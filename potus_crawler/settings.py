@@ -23,6 +23,9 @@ Extraction: ``POTUS_EXTRACTION_WORKERS`` processes extract articles (default: on
 extracts in the crawler's own process); one taking over ``POTUS_EXTRACTION_TIMEOUT`` seconds
 is given up and recorded as a failure.
 
+Retries: ``POTUS_RETRY_AFTER_MAX`` is the longest ``Retry-After`` (seconds) a retry waits for;
+a page asking for more is given up in this crawl (recorded as a failure) and retried by the next.
+
 Monitoring: a run whose fill rates fall more than ``POTUS_MONITOR_MAX_DROP`` below the median of
 the last ``POTUS_MONITOR_RUNS`` runs is unhealthy; runs extracting fewer than
 ``POTUS_MONITOR_MIN_ARTICLES`` articles are too small to judge.
@@ -54,6 +57,8 @@ POTUS_SITEMAPS = ["/wp-sitemap.xml", "/sitemap_index.xml"]
 POTUS_EXTRACTION_WORKERS = os.cpu_count() or 1
 POTUS_EXTRACTION_TIMEOUT = 120
 
+POTUS_RETRY_AFTER_MAX = 60
+
 POTUS_MONITOR_RUNS = 10
 POTUS_MONITOR_MAX_DROP = 0.5
 POTUS_MONITOR_MIN_ARTICLES = 10
@@ -77,6 +82,16 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 HTTPCACHE_ENABLED = False
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_DIR = "httpcache"
+
+# Scrapy's retry and redirect middlewares replaced in their places, and one added, so that what
+# Scrapy does quietly is accounted for (potus_crawler/middlewares.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "potus_crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "potus_crawler.middlewares.ReportedRedirectMiddleware": 600,
+    "potus_crawler.middlewares.SizeLimitReasonMiddleware": 950,
+}
 
 ITEM_PIPELINES = {
     "potus_crawler.pipelines.normalize.NormalizePipeline": 100,

@@ -16,13 +16,14 @@ everything else about storing is the pipelines' job.
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from extractors import ExtractionError, Listing, NotAnArticle, parse_listing
@@ -39,6 +40,23 @@ GONE_STATUSES = (404, 410)
 DISCOVERY_PRIORITY = 10
 ARTICLES_FOUND_STAT = "potus/articles_found"
 EXTRACT_SECONDS_STAT = "potus/time/extract_s"
+CP1252_FALLBACK = "potus-cp1252-fallback"
+
+
+def read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A byte sequence that is no UTF-8, read as Windows-1252 (the usual culprit) instead of U+FFFD."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(CP1252_FALLBACK, read_as_cp1252)
+
+
+def page_text(response: HtmlResponse) -> str:
+    """The page as text. Bytes that break the UTF-8 a page declares (text pasted from a Windows
+    editor into a UTF-8 site) are read as Windows-1252, so they stay the characters they were."""
+    if response.encoding != "utf-8":
+        return response.text
+    return response.body.decode("utf-8-sig", errors=CP1252_FALLBACK)
 
 
 class PotusSpider(scrapy.Spider):
@@ -236,11 +254,13 @@ class PotusSpider(scrapy.Spider):
         if response.status in GONE_STATUSES:
             yield ArticleGone(url, response.status)
             return
-        if not isinstance(response, TextResponse):
-            yield PageFailure(response.url, "not an HTML page", response.status)
+        if not isinstance(response, HtmlResponse):
+            # Scrapy makes a text response of any body that looks like text, whatever its content type.
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            yield PageFailure(response.url, f"not an HTML page ({content_type})", response.status)
             return
         try:
-            extracted = await self.extraction.extract(response.text, response.url)
+            extracted = await self.extraction.extract(page_text(response), response.url)
         except WorkerFailed as failure:
             yield PageFailure(response.url, str(failure), response.status)
             return
@@ -275,5 +295,8 @@ class PotusSpider(scrapy.Spider):
     def failed(self, failure: Failure):
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
-        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        yield PageFailure(failure.request.url, reason, status)
+        # Some of Scrapy's download errors carry no message (ResponseDataLossError): their doc line says what they are.
+        message = failure.getErrorMessage() or (failure.type.__doc__ or "").strip().split("\n")[0]
+        reason = f"HTTP {status}" if status else f"{failure.type.__name__}: {message}"
+        # After redirects, the URL asked for, not the hop that failed: the next crawl retries that one.
+        yield PageFailure(failure.request.meta.get("redirect_urls", [failure.request.url])[0], reason, status)
