@@ -10,7 +10,7 @@ import copy
 import re
 from datetime import timezone, tzinfo
 from functools import cached_property
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -21,7 +21,7 @@ from .body import MIN_EXTRACTED_CHARS, baseline_blocks, extract_blocks, html_blo
 from .boilerplate import without_boilerplate
 from .dates import FoundDate
 from .language import identify
-from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime
+from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime, joined_url
 from .record import ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
 from .sites import SITE_RULES, SiteRules
 
@@ -103,7 +103,7 @@ class ArticlePage:
         return None
 
     def absolute(self, link: str | None) -> str | None:
-        return urljoin(self.page_url, link.strip()) if link else None
+        return joined_url(self.page_url, link) if link else None
 
     @cached_property
     def jsonld(self) -> list[dict]:
@@ -219,7 +219,8 @@ class ArticlePage:
 
     def term_name(self, base: str, slug: str) -> str:
         """A term's display name from any link to its archive on the page, else from its slug."""
-        linked = self.first(selectors.TERM_LINK.format(base=base, slug=slug))
+        links = self.tree.xpath(selectors.TERM_LINK, base=base, slug=slug)
+        linked = next((text for text in map(element_text, links) if text), None)
         return linked or slug.replace("-", " ").title()
 
     @cached_property
@@ -295,10 +296,12 @@ class ArticlePage:
             links = content.xpath(self.rules.source_link)
             if links:
                 link = links[-1]
-                href = link.get("href")
-                source_url = clean_url(self.absolute(href)) if href else None
+                target = self.absolute(link.get("href"))
+                source_url = clean_url(target) if target else None
                 holder = link.getparent()
-                (holder if clean_text(holder.text_content()) == element_text(link) else link).drop_tree()
+                # The paragraph holding only the link goes with it; the content element itself stays.
+                alone = holder is not content and clean_text(holder.text_content()) == element_text(link)
+                (holder if alone else link).drop_tree()
         return "\n\n".join(html_blocks(content)), source_url
 
     @cached_property

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import partial
-from urllib.parse import urljoin
 
 import lxml.etree
 
-from .normalize import iso_datetime
+from .normalize import iso_datetime, joined_url
 from .record import ExtractionError
 
 #: Feeds and sitemaps come from the network: no entities, no DTD fetches, and a broken tail still yields its head.
@@ -71,18 +70,19 @@ def parse_link_document(xml: bytes, url: str, default_tz: tzinfo = timezone.utc)
     date = partial(iso_datetime, default_tz=default_tz)
     if kind == "rss":
         items = [item for channel in children(root, "channel") for item in children(channel, "item")]
-        links = [DatedLink(urljoin(url, link), rfc822_date(child_text(item, "pubDate")))
-                 for item in items if (link := child_text(item, "link"))]
+        links = [DatedLink(target, rfc822_date(child_text(item, "pubDate")))
+                 for item in items if (link := child_text(item, "link")) and (target := joined_url(url, link))]
     elif kind == "feed":
         kind = "atom"
-        links = [DatedLink(urljoin(url, href), date(child_text(entry, "updated") or child_text(entry, "published")))
+        links = [DatedLink(target, date(child_text(entry, "updated") or child_text(entry, "published")))
                  for entry in children(root, "entry")
                  for href in [next((link.get("href") for link in children(entry, "link")
-                                    if link.get("rel", "alternate") == "alternate"), None)] if href]
+                                    if link.get("rel", "alternate") == "alternate"), None)]
+                 if href and (target := joined_url(url, href))]
     elif kind in ("sitemapindex", "urlset"):
         entries = children(root, "sitemap" if kind == "sitemapindex" else "url")
-        links = [DatedLink(urljoin(url, location), date(child_text(entry, "lastmod")))
-                 for entry in entries if (location := child_text(entry, "loc"))]
+        links = [DatedLink(target, date(child_text(entry, "lastmod")))
+                 for entry in entries if (location := child_text(entry, "loc")) and (target := joined_url(url, location))]
     else:
         raise ExtractionError(f"neither a feed nor a sitemap: root element <{kind}>")
     first_of_each_url: dict[str, DatedLink] = {}

@@ -17,7 +17,8 @@ def nodes(tree: HtmlElement) -> list[dict]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content() or "null")
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: arrays nested thousands deep are no schema.org data either.
             continue
         found.extend(_flatten(data))
     return found

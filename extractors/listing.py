@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from .article import matching_rules, parse_html
+from .normalize import joined_url
 
 
 @dataclass
@@ -27,7 +27,8 @@ def parse_listing(html: str | bytes, url: str) -> Listing:
 
     def links(xpath: str | None) -> list[str]:
         found = tree.xpath(xpath) if xpath else []
-        return list(dict.fromkeys(urljoin(url, str(href).strip()) for href in found if str(href).strip()))
+        joined = (joined_url(url, str(href)) for href in found if str(href).strip())
+        return list(dict.fromkeys(link for link in joined if link))
 
     next_pages = links(rules.next_page)
     return Listing(articles=links(rules.listing_articles), next_page=next_pages[0] if next_pages else None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone, tzinfo
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -17,6 +17,8 @@ import dateparser
 TRACKING_PARAMETERS = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|ref|ref_src|cmpid|smid|amp)$"
 )
+#: No date is written in more characters ("Tuesday, February 25, 2025 at 10:41 a.m. Eastern Standard Time").
+MAX_DATE_CHARS = 100
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -46,6 +48,16 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
 
 
+def joined_url(base: str, link: str) -> str | None:
+    """``link`` made absolute against ``base``; None for a link no URL parser takes ("//[x")."""
+    try:
+        joined = urljoin(base, link.strip())
+        urlsplit(joined)
+    except ValueError:
+        return None
+    return joined
+
+
 def canonical_url(url: str) -> str:
     """The form under which a page of a WordPress site is stored and deduplicated.
 
@@ -70,7 +82,8 @@ def parse_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> dateti
     A date given without an offset is taken in ``default_tz`` (the site's zone).
     """
     text = clean_text(raw)
-    if not text:
+    # dateparser's time grows with the text's length: minutes for a megabyte of junk in a date field.
+    if not text or len(text) > MAX_DATE_CHARS:
         return None
     try:
         moment = datetime.fromisoformat(text)

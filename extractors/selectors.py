@@ -47,4 +47,6 @@ AUTHOR_META = '//meta[@name="author"]/@content'
 TAG_META = meta_property("article:tag")
 SECTION_META = meta_property("article:section")
 # WordPress's post classes on <article>: "category-<slug>", "tag-<slug>".
-TERM_LINK = '//a[contains(@href, "/{base}/") and (substring(@href, string-length(@href) - string-length("/{slug}/") + 1) = "/{slug}/")]'
+# $base and $slug are XPath variables: a slug taken from a class attribute may hold quotes.
+TERM_LINK = ('//a[contains(@href, concat("/", $base, "/")) and substring(@href, string-length(@href) - '
+             'string-length($slug) - 1) = concat("/", $slug, "/")]')
