@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 #: A worker is replaced after this many pages, so memory a page leaves behind does not build up.
 PAGES_PER_WORKER = 500
+#: How often a worker checks that the crawler that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 class WorkerFailed(Exception):
@@ -37,6 +41,18 @@ class Extracted:
     record: ArticleRecord | None
     error: ExtractionError | None
     seconds: float
+
+
+def exit_with_parent() -> None:
+    """Worker initializer: end when the crawler is gone, even SIGKILLed, instead of idling on as an orphan."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def extract_timed(html: str, url: str, timezone_name: str) -> Extracted:
@@ -61,7 +77,7 @@ class ExtractionPool:
         if self.executor is None:
             # Forked children would inherit the reactor's threads and sockets; spawned ones start clean.
             self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                max_tasks_per_child=PAGES_PER_WORKER)
+                                                initializer=exit_with_parent, max_tasks_per_child=PAGES_PER_WORKER)
         return self.executor
 
     async def extract(self, html: str, url: str) -> Extracted:

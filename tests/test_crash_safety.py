@@ -6,14 +6,17 @@ clean up) while the loopback server answers.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
 import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from benchmarks.incremental import crawl, crawl_command, crawl_killed_after, stored_rows
+from benchmarks.incremental import crawl, crawl_command, crawl_killed_after, stored_count, stored_rows
 from potus_crawler.cli import EXIT_OK
 
 SINCE = "2025-03-10"
@@ -85,3 +88,34 @@ def test_readers_never_fail_while_a_crawl_writes(served_site, tmp_path):
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
     assert errors == []
     assert len(counts) > 20 and counts == sorted(counts) and counts[-1] == len(served_site.expected_records)
+
+
+def children_of(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_extraction_workers_end_with_a_killed_crawler(served_site, tmp_path):
+    """SIGKILL gives the crawler no chance to stop its workers: they must notice and end themselves."""
+    db = tmp_path / "potus.db"
+    crawler = subprocess.Popen(crawl_command(served_site.base_url, db, SINCE, *SLOW),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while stored_count(db) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children_of(crawler.pid)
+    crawler.send_signal(signal.SIGKILL)
+    crawler.wait()
+    assert workers, "the crawler had started no worker"
+    deadline = time.monotonic() + 10
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
