@@ -77,9 +77,10 @@ def own_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def crawl(base_url: str, db: Path) -> dict:
+def crawl(base_url: str, db: Path, settings: list[str]) -> dict:
     """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row."""
-    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK]
+    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK,
+               *(argument for setting in settings for argument in ("-s", setting))]
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak, reactor_cpu = 0, 0.0
@@ -124,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--recrawl", action="store_true", help="crawl the unchanged site again and compare requests")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting for the crawls, e.g. POTUS_EXTRACTION_WORKERS=0 for extraction in-process")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="potus-bench-") as folder:
@@ -134,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             site = build_site(root, f"http://127.0.0.1:{server.server_port}", content, term_archives=False)
             print(f"{args.articles} articles generated and written in {time.monotonic() - started:.0f} s")
             server_cpu_before = time.process_time()
-            full = crawl(site.base_url, db)
+            full = crawl(site.base_url, db, args.set)
             served_cpu = time.process_time() - server_cpu_before
             run = full["run"]
             rate = run["articles_new"] / full["wall"]
@@ -153,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"({1000 / floor_rate:.1f} ms/page, pages of {page_bytes / 1024:.0f} KB on average)")
             print(f"ratio crawl / floor: {rate / floor_rate:.2f}")
             if args.recrawl:
-                again = crawl(site.base_url, db)
+                again = crawl(site.base_url, db, args.set)
                 share = again["run"]["requests"] / run["requests"]
                 print(f"re-crawl of the unchanged site: {again['run']['requests']} requests "
                       f"({json.loads(again['run']['requests_by_kind'])}) = {share:.1%} of the full crawl's "
