@@ -10,7 +10,7 @@ import copy
 import re
 from datetime import timezone, tzinfo
 from functools import cached_property
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import lxml.etree
 import lxml.html
@@ -127,10 +127,16 @@ class ArticlePage:
 
     @cached_property
     def url(self) -> str:
-        """The page's canonical link when it stays on the fetched site, else the fetched URL."""
+        """The page's canonical link when it stays on the fetched site, else the fetched URL.
+
+        The scheme and host are the fetched URL's: a site behind a proxy often declares
+        ``http://`` canonicals while it answers on ``https://``, and the crawl must recognise
+        the article under the URL its listings give.
+        """
         declared = self.absolute(self.first(selectors.CANONICAL))
-        if declared and urlsplit(declared).hostname == urlsplit(self.page_url).hostname:
-            return canonical_url(declared)
+        fetched = urlsplit(self.page_url)
+        if declared and urlsplit(declared).hostname == fetched.hostname:
+            return canonical_url(urlunsplit((fetched.scheme, fetched.netloc, *urlsplit(declared)[2:])))
         return canonical_url(self.page_url)
 
     @cached_property

@@ -48,14 +48,17 @@ def child_text(element, name: str) -> str | None:
     return (found[0].text or "").strip() or None if found else None
 
 
-def rfc822_date(text: str | None) -> str | None:
-    """RSS dates ("Tue, 25 Nov 2026 07:00:00 +0000") as ISO 8601."""
+def rfc822_date(text: str | None, default_tz: tzinfo = timezone.utc) -> str | None:
+    """RSS dates ("Tue, 25 Nov 2026 07:00:00 +0000") as ISO 8601; one without a readable zone in ``default_tz``."""
     if not text:
         return None
     try:
-        return parsedate_to_datetime(text).isoformat()
+        moment = parsedate_to_datetime(text)
     except (TypeError, ValueError):
-        return iso_datetime(text)
+        return iso_datetime(text, default_tz)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=default_tz)
+    return moment.isoformat()
 
 
 def parse_link_document(xml: bytes, url: str, default_tz: tzinfo = timezone.utc) -> LinkDocument:
@@ -70,7 +73,7 @@ def parse_link_document(xml: bytes, url: str, default_tz: tzinfo = timezone.utc)
     date = partial(iso_datetime, default_tz=default_tz)
     if kind == "rss":
         items = [item for channel in children(root, "channel") for item in children(channel, "item")]
-        links = [DatedLink(target, rfc822_date(child_text(item, "pubDate")))
+        links = [DatedLink(target, rfc822_date(child_text(item, "pubDate"), default_tz))
                  for item in items if (link := child_text(item, "link")) and (target := joined_url(url, link))]
     elif kind == "feed":
         kind = "atom"

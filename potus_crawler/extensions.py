@@ -80,9 +80,10 @@ class CrawlRunRecorder:
         if reason != "finished":
             status, problems = "failed", [f"the crawl ended early: {reason}"]
         else:
-            problems = run_problems(figures, self.store.recent_runs(settings.getint("POTUS_MONITOR_RUNS"), run_id),
-                                    max_drop=settings.getfloat("POTUS_MONITOR_MAX_DROP"),
-                                    min_articles=settings.getint("POTUS_MONITOR_MIN_ARTICLES"))
+            min_articles = settings.getint("POTUS_MONITOR_MIN_ARTICLES")
+            history = self.store.recent_runs(settings.getint("POTUS_MONITOR_RUNS"), run_id, min_articles)
+            problems = run_problems(figures, history, max_drop=settings.getfloat("POTUS_MONITOR_MAX_DROP"),
+                                    min_articles=min_articles)
             status = "unhealthy" if problems else "finished"
         self.crawler.stats.set_value(PROBLEMS_STAT, problems)
         self.store.finish_run(run_id, status, finish_reason=reason, problems="\n".join(problems) or None, **figures)

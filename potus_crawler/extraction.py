@@ -24,7 +24,7 @@ from extractors.normalize import site_timezone
 
 logger = logging.getLogger(__name__)
 
-#: A worker is replaced after this many pages, so memory a page leaves behind does not build up.
+#: Workers are replaced after this many pages each, so memory a page leaves behind does not build up.
 PAGES_PER_WORKER = 500
 #: How often a worker checks that the crawler that started it is still there.
 PARENT_CHECK_SECONDS = 1.0
@@ -65,43 +65,65 @@ def extract_timed(html: str, url: str, timezone_name: str) -> Extracted:
 
 
 class ExtractionPool:
-    """``workers`` processes (0: extract in the calling process, for debugging and profiling)."""
+    """``workers`` processes (0: extract in the calling process, for debugging and profiling).
 
-    def __init__(self, workers: int, timezone_name: str, timeout: float, task=extract_timed):
+    Workers are replaced by a fresh pool after ``PAGES_PER_WORKER`` pages each. Not with
+    ``max_tasks_per_child``: on Python 3.11 a pool that retires a worker while pages wait
+    starts no replacement (CPython gh-115634), and the waiting pages hang.
+    """
+
+    def __init__(self, workers: int, timezone_name: str, timeout: float, task=extract_timed,
+                 pages_per_worker: int = PAGES_PER_WORKER):
         self.workers, self.timezone_name, self.timeout = workers, timezone_name, timeout
         #: What a worker runs for a page: ``task(html, url, timezone_name) -> Extracted``.
         self.task = task
+        self.pages_per_pool = pages_per_worker * max(workers, 1)
         self.executor: ProcessPoolExecutor | None = None
+        self.submitted = 0
 
-    def start(self) -> ProcessPoolExecutor:
+    def current(self) -> ProcessPoolExecutor:
+        """The pool to give the next page to: a new one when there is none or the current one has done its share."""
+        if self.executor is not None and self.submitted >= self.pages_per_pool:
+            # Pages already given to the old pool finish there; its workers end with its last page.
+            self.executor.shutdown(wait=False)
+            self.executor = None
         if self.executor is None:
             # Forked children would inherit the reactor's threads and sockets; spawned ones start clean.
             self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=exit_with_parent, max_tasks_per_child=PAGES_PER_WORKER)
+                                                initializer=exit_with_parent)
+            self.submitted = 0
+        self.submitted += 1
         return self.executor
 
     async def extract(self, html: str, url: str) -> Extracted:
         if not self.workers:
             return self.task(html, url, self.timezone_name)
-        future = self.start().submit(self.task, html, url, self.timezone_name)
+        executor = self.current()
+        future = executor.submit(self.task, html, url, self.timezone_name)
         try:
+            # The time counts from submission: with a page or two queued per worker, that is seconds at most.
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except asyncio.TimeoutError:
-            self.restart(f"extraction of {url} took over {self.timeout:.0f} s")
+            self.restart(executor, f"extraction of {url} took over {self.timeout:.0f} s")
             raise WorkerFailed(f"extraction took over {self.timeout:.0f} s") from None
         except BrokenProcessPool as broken:
-            self.restart(f"a worker died while extracting {url}")
+            self.restart(executor, f"a worker died while extracting {url}")
             raise WorkerFailed("the extraction worker died") from broken
 
-    def restart(self, why: str) -> None:
-        """Drop the pool (its pages in flight fail); the next page starts a new one."""
+    def restart(self, broken: ProcessPoolExecutor, why: str) -> None:
+        """Drop a failed pool: its other pages fail too; the next page starts a new pool.
+
+        Only the pool the failing page ran on is dropped: the pages that fail with it must not
+        take down the pool that has replaced it meanwhile.
+        """
+        if broken is not self.executor:
+            return
         logger.error("Restarting the extraction pool: %s", why)
-        executor, self.executor = self.executor, None
-        if executor is not None:
-            # A hung worker would never finish: ProcessPoolExecutor has no public way to stop one.
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.kill()
-            executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = None
+        # A hung worker would never finish: ProcessPoolExecutor has no public way to stop one.
+        for process in list((getattr(broken, "_processes", None) or {}).values()):
+            process.kill()
+        broken.shutdown(wait=False)
 
     def close(self) -> None:
         if self.executor is not None:

@@ -15,7 +15,8 @@ from extractors import ArticleRecord
 @dataclass
 class FetchedArticle:
     record: ArticleRecord
-    #: Which source found the URL first in this crawl: ``listing``, ``feed``, ``sitemap`` or ``recheck``.
+    #: Which source found the URL first in this crawl: ``listing``, ``feed``, ``sitemap``, ``retry`` (a page
+    #: that had failed) or ``recheck`` (a stored article); the database keeps it for new articles only.
     found_by: str
     #: The response's validators, sent back on the next check as ``If-None-Match`` / ``If-Modified-Since``.
     etag: str | None = None

@@ -60,7 +60,8 @@ class RetryAfterMiddleware(RetryMiddleware):
                 logger.info("Not retrying %s: it asks for a wait of %.0f s, more than POTUS_RETRY_AFTER_MAX (%.0f s)",
                             request, wait, self.max_wait)
                 return response
-            # Only this request waits; the others to the site go on at the crawl's pace.
+            # The request keeps its download slot while it waits: when every slot waits, the crawl pauses,
+            # which is what a site answering Retry-After asks for.
             await sleep(wait)
         return super().process_response(request, response)
 
@@ -71,7 +72,8 @@ class ReportedRedirectMiddleware(RedirectMiddleware):
     Scrapy schedules a redirect like any request: one back to a URL of its own chain is
     dropped by the duplicate filter, one to another site by the offsite filter, both without
     a word and without the request's errback. This one raises ``IgnoreRequest`` with the
-    reason instead, so the page is recorded as a failure.
+    reason instead, so the page is recorded as a failure; and it lets a redirect to a page
+    already fetched in this crawl through, so the URL that redirects gets its outcome.
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
@@ -84,6 +86,9 @@ class ReportedRedirectMiddleware(RedirectMiddleware):
         offsite = self.crawler.get_downloader_middleware(OffsiteMiddleware)
         if offsite is not None and not offsite.should_follow(redirected, self.crawler.spider):
             raise IgnoreRequest(f"redirect off the site to {redirected.url}")
+        # An old slug redirecting to a page this crawl already fetched must still be answered (the old
+        # URL is then marked moved); loops are caught above, so the duplicate filter may be bypassed.
+        redirected.dont_filter = True
         return redirected
 
 

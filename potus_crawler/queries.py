@@ -69,7 +69,7 @@ def export_rows(db: Database, since: str | None = None, category: str | None = N
         f"where l.article_url = a.url order by l.position)) as {field}"
         for field, links, terms, column in EXPORT_LISTS)
     sql = (f"select {', '.join(f'a.{c}' for c in EXPORT_COLUMNS)}, a.gone_since, {lists} from articles a "
-           "where (:since is null or a.published >= :since) and (:category is null or exists ("
+           "where (:since is null or datetime(a.published) >= datetime(:since)) and (:category is null or exists ("
            "select 1 from article_categories ac join categories c on c.id = ac.category_id "
-           "where ac.article_url = a.url and c.name = :category)) order by a.published, a.url")
+           "where ac.article_url = a.url and c.name = :category)) order by datetime(a.published), a.url")
     yield from db.query(sql, {"since": since, "category": category})

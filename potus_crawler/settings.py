@@ -64,7 +64,10 @@ POTUS_MONITOR_MAX_DROP = 0.5
 POTUS_MONITOR_MIN_ARTICLES = 10
 
 # Politeness: a site we do not own, crawled unattended.
-USER_AGENT = f"potus-crawler/{__version__} (+{POTUS_CONTACT})"
+# Filled in with POTUS_CONTACT by the ContactUserAgent add-on, so -s POTUS_CONTACT=... counts too.
+POTUS_USER_AGENT = f"potus-crawler/{__version__} (+{{contact}})"
+# robots.txt rules are read for this name, the product token of the User-Agent.
+ROBOTSTXT_USER_AGENT = "potus-crawler"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -78,8 +81,10 @@ RETRY_TIMES = 3
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
-# Development: -s HTTPCACHE_ENABLED=1 replays pages from .scrapy/httpcache.
+# Development: -s HTTPCACHE_ENABLED=1 replays pages from .scrapy/httpcache. Re-checks bypass it
+# (a cached 200 is no answer to "has it changed?"), and a 304 is never cached.
 HTTPCACHE_ENABLED = False
+HTTPCACHE_IGNORE_HTTP_CODES = [304]
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_DIR = "httpcache"
 
@@ -97,6 +102,9 @@ ITEM_PIPELINES = {
     "potus_crawler.pipelines.normalize.NormalizePipeline": 100,
     "potus_crawler.pipelines.validate.ValidatePipeline": 200,
     "potus_crawler.pipelines.store.SQLiteStorePipeline": 800,
+}
+ADDONS = {
+    "potus_crawler.addons.ContactUserAgent": 0,
 }
 EXTENSIONS = {
     "potus_crawler.extensions.CrawlRunRecorder": 500,

@@ -33,7 +33,11 @@ ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "publis
                    "modified_raw", "modified_source", "language", "source_url", "image_url", "description",
                    "word_count")
 #: A stored article differs from a fetched one when one of these does; the stored one becomes a revision.
-VERSIONED_COLUMNS = ("title", "body", "modified")
+VERSIONED_COLUMNS = ("title", "body", "published", "modified")
+#: Fields a new extraction may not empty: a page that lost them (a layout change, a broken page)
+#: keeps what was stored. Lists of authors, categories and tags are kept the same way.
+KEPT_WHEN_MISSING = ("published", "published_raw", "published_source", "modified", "modified_raw", "modified_source",
+                     "language", "source_url", "image_url", "description")
 #: What a revision keeps of the version it replaces.
 REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "word_count", "last_checked")
 
@@ -123,7 +127,7 @@ VIEWS = {
                     join authors au on au.id = aa.author_id where aa.article_url = a.url order by aa.position))
                    as authors,
                a.source_domain, a.url
-        from articles a where a.gone_since is null order by a.published desc""",
+        from articles a where a.gone_since is null order by datetime(a.published) desc""",
 }
 
 
@@ -141,6 +145,19 @@ def add_run_timings(db: Database) -> None:
     """Where a crawl's time went: seconds spent extracting (all workers) and storing."""
     for column in ("extract_seconds", "store_seconds"):
         db["crawl_runs"].add_column(column, float)
+
+
+@migrations()
+def compare_dates_as_instants(db: Database) -> None:
+    """Pages date themselves with their own offsets, so order by instant; and the search index is
+    rewritten only when the title or the body changes, not by every re-check that touches a row."""
+    db.create_view("latest_articles", VIEWS["latest_articles"].strip(), replace=True)
+    db.execute("drop trigger if exists articles_au")
+    db.execute("""
+        create trigger articles_au after update of title, body on articles begin
+          insert into articles_fts (articles_fts, rowid, title, body) values ('delete', old.rowid, old.title, old.body);
+          insert into articles_fts (rowid, title, body) values (new.rowid, new.title, new.body);
+        end""")
 
 
 @dataclass(frozen=True)
@@ -193,6 +210,9 @@ class ArticleStore:
         try:
             with self.db.atomic():
                 stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
+                if stored is not None:
+                    row.update({column: stored[column] for column in KEPT_WHEN_MISSING
+                                if not row[column] and stored[column]})
                 if stored is None:
                     outcome = NEW
                     row.update(first_seen=seen, found_by=found_by)
@@ -204,6 +224,8 @@ class ArticleStore:
                     outcome = UNCHANGED
                 self.upsert_row(row)
                 for field, terms, links, column in LINKED_TERMS:
+                    if not getattr(record, field) and stored is not None:
+                        continue
                     self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
                     self.db.conn.executemany(
                         f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
@@ -309,8 +331,8 @@ class ArticleStore:
         """Stored articles, not gone, published since the date (all when None), not checked since the time."""
         return [KnownArticle(**row) for row in self.db.query(
             "select url, published, last_checked, etag, http_last_modified, gone_since from articles "
-            "where gone_since is null and (:since is null or published >= :since) "
-            "and coalesce(last_checked, '') < :checked_before order by published desc",
+            "where gone_since is null and (:since is null or datetime(published) >= datetime(:since)) "
+            "and coalesce(last_checked, '') < :checked_before order by datetime(published) desc",
             {"since": published_since, "checked_before": checked_before})]
 
     def failed_urls_to_retry(self, failed_since: str) -> list[str]:
@@ -322,11 +344,16 @@ class ArticleStore:
     def walked_listings(self) -> set[str]:
         return {row["url"] for row in self.db.query("select url from listing_walks")}
 
-    def recent_runs(self, limit: int, before_id: int | None = None) -> list[dict]:
-        """The latest finished runs (newest first), before run ``before_id`` when given."""
+    def recent_runs(self, limit: int, before_id: int | None = None, min_extracted: int = 0) -> list[dict]:
+        """The latest healthy finished runs (newest first) that extracted at least ``min_extracted`` articles.
+
+        A monitor compares a run with these: small runs' fill rates are noise, and an unhealthy
+        run in the history would make a broken layout look normal after a few runs.
+        """
         return list(self.db.query(
-            "select * from crawl_runs where status in ('finished', 'unhealthy') and id < coalesce(:before, 1e18) "
-            "order by id desc limit :limit", {"before": before_id, "limit": limit}))
+            "select * from crawl_runs where status = 'finished' and id < coalesce(:before, 1e18) "
+            "and coalesce(articles_extracted, 0) >= :min_extracted order by id desc limit :limit",
+            {"before": before_id, "limit": limit, "min_extracted": min_extracted}))
 
     def article_urls(self) -> list[str]:
         return [row["url"] for row in self.db.query("select url from articles order by url")]

@@ -24,15 +24,20 @@ def dies_or_hangs_on_poison(html: str, url: str, timezone_name: str):
     return extract_timed(html, url, timezone_name)
 
 
-def run(pool: ExtractionPool, *pages: tuple[str, str]) -> list:
+def run(pool: ExtractionPool, *pages: tuple[str, str], concurrently: bool = False, stagger: float = 0.0) -> list:
+    """Each page's Extracted or WorkerFailed: one after the other, or all at once (``stagger`` seconds
+    apart) as a crawl with many responses in flight gives them."""
+    async def one(index: int, html: str, url: str):
+        await asyncio.sleep(index * stagger)
+        try:
+            return await pool.extract(html, url)
+        except WorkerFailed as failure:
+            return failure
+
     async def extract_all():
-        results = []
-        for html, url in pages:
-            try:
-                results.append(await pool.extract(html, url))
-            except WorkerFailed as failure:
-                results.append(failure)
-        return results
+        if concurrently:
+            return await asyncio.gather(*(one(index, html, url) for index, (html, url) in enumerate(pages)))
+        return [await one(0, html, url) for html, url in pages]
 
     try:
         return asyncio.run(extract_all())
@@ -61,3 +66,22 @@ def test_a_worker_that_dies_or_hangs_costs_its_page_and_the_pool_goes_on(built_s
     before, failed, after = run(pool, good, poisoned, good)
     assert isinstance(failed, WorkerFailed) and reason in str(failed)
     assert before.record == after.record is not None
+
+
+def test_workers_are_replaced_after_their_share_of_pages_while_pages_wait(built_site):
+    page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
+    results = run(ExtractionPool(2, "UTC", timeout=30, pages_per_worker=2), *[page] * 14, concurrently=True)
+    assert [type(result).__name__ for result in results] == ["Extracted"] * 14
+    assert all(result.record is not None for result in results)
+
+
+def test_a_hung_page_among_many_costs_only_the_pages_of_its_pool(built_site):
+    good = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
+    hung = (good[0] + POISON, "https://potusnews.news/hang/")
+    pages = [good, hung] + [good] * 30
+    results = run(ExtractionPool(2, "UTC", timeout=2, task=dies_or_hangs_on_poison), *pages, concurrently=True,
+                  stagger=0.15)
+    failed = [index for index, result in enumerate(results) if isinstance(result, WorkerFailed)]
+    assert 1 in failed
+    # Pages given to the pool that replaced the hung one are extracted.
+    assert all(result.record is not None for result in results[-10:])

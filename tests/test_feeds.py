@@ -61,3 +61,16 @@ def test_a_truncated_sitemap_still_gives_its_complete_entries():
 def test_anything_else_is_a_clear_error(document):
     with pytest.raises(ExtractionError):
         parse_link_document(document, "https://potusnews.news/feed/")
+
+
+@pytest.mark.parametrize(("pub_date", "expected"), [
+    ("Tue, 25 Nov 2026 07:00:00 +0000", "2026-11-25T07:00:00+00:00"),
+    # No zone ("-0000" says "unknown"), or a zone lost in junk: the site's zone, never a naive time.
+    ("Tue, 25 Nov 2026 07:00:00 -0000", "2026-11-25T07:00:00-05:00"),
+    ("Tue, 25 Nov 2026 07:00:00 ąùó" + "x" * 200, "2026-11-25T07:00:00-05:00"),
+])
+def test_rss_dates_always_carry_an_offset(pub_date, expected):
+    feed = ("<rss version='2.0'><channel><item><link>https://potusnews.news/a/</link>"
+            f"<pubDate>{pub_date}</pubDate></item></channel></rss>").encode()
+    document = parse_link_document(feed, "https://potusnews.news/feed/", ZoneInfo("America/New_York"))
+    assert document.links[0].updated == expected

@@ -39,7 +39,7 @@ def test_search_ranks_the_article_about_the_terms_first_with_a_snippet(store):
 
 
 def test_search_stems_and_folds_accents(store):
-    assert search(store.db, "retaliate") == search(store.db, "retaliation")
+    assert search(store.db, "retaliate") == search(store.db, "retaliation") != []
     assert search(store.db, "retorica")[0]["title"] == search(store.db, "retórica")[0]["title"]
 
 

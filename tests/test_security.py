@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler
 from benchmarks.incremental import crawl, last_run
 from extractors import ExtractionError
 from extractors.feeds import parse_link_document
+from potus_crawler import __version__
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import build_site
 from potus_crawler.demo.server import serving
@@ -73,15 +74,21 @@ def test_robots_txt_is_obeyed(tmp_path):
     assert reasons and "robots.txt" in reasons[0]
 
 
-@pytest.mark.parametrize("entity", ["SYSTEM 'file:///etc/passwd'", "SYSTEM 'http://127.0.0.1:9/leak'"])
-def test_feeds_never_resolve_external_entities(entity):
-    feed = (f"<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY secret {entity}>]>"
-            "<rss version='2.0'><channel><item><link>https://potusnews.news/a/&secret;</link></item></channel></rss>")
-    try:
-        document = parse_link_document(feed.encode(), "https://potusnews.news/feed/")
-    except ExtractionError:
-        return
-    assert all("root:" not in link.url and "leak" not in link.url for link in document.links)
+def test_feeds_never_resolve_external_entities(tmp_path):
+    """Neither a local file nor a URL named in a DTD is read: the server the entity points at sees nothing."""
+    (tmp_path / "leak").write_text("leaked", encoding="utf-8")
+    with serving(tmp_path) as server:
+        feed = (f"<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY file SYSTEM 'file:///etc/passwd'>"
+                f"<!ENTITY web SYSTEM 'http://127.0.0.1:{server.server_port}/leak'>]>"
+                "<rss version='2.0'><channel><item><link>https://potusnews.news/a/&file;&web;</link></item>"
+                "</channel></rss>")
+        try:
+            links = parse_link_document(feed.encode(), "https://potusnews.news/feed/").links
+        except ExtractionError:
+            links = []
+        served = list(server.paths_served)
+    assert served == []
+    assert all("root:" not in link.url and "leaked" not in link.url for link in links)
 
 
 def test_page_text_reaches_sql_only_as_values(tmp_path):
@@ -94,3 +101,14 @@ def test_page_text_reaches_sql_only_as_values(tmp_path):
     assert search(store.db, hostile)[0]["title"] == hostile
     assert {"articles", "authors", "tags"} <= set(store.db.table_names())
     store.close()
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ({"POTUS_CONTACT": "mailto:ops@example.org"}, f"potus-crawler/{__version__} (+mailto:ops@example.org)"),
+    ({"POTUS_CONTACT": "mailto:ops@example.org", "USER_AGENT": "custom/1"}, "custom/1"),
+])
+def test_the_user_agent_names_the_contact_given_for_the_crawl(overrides, expected):
+    settings = {name: value for name, value in vars(project_settings).items() if name.isupper()}
+    crawler = get_crawler(PotusSpider, {**settings, **overrides})
+    assert crawler.settings["USER_AGENT"] == expected
+    assert crawler.settings["ROBOTSTXT_USER_AGENT"] == "potus-crawler"

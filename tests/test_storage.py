@@ -157,3 +157,45 @@ def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
     assert store.db["articles"].count == 2
     assert store.load_record(make_record().url)["published_source"] == "json-ld"
     store.close()
+
+
+def test_dates_with_other_offsets_are_compared_as_instants(store):
+    # 20:00 in New York on March 10 is 01:00 UTC on March 11: inside a window starting March 11 UTC.
+    store.save_article(make_record(url="https://potusnews.news/ny/", published="2025-03-10T20:00:00-05:00"))
+    store.save_article(make_record(url="https://potusnews.news/utc/", published="2025-03-10T23:00:00+00:00"))
+    assert [a.url for a in store.due_for_recheck("2025-03-11T00:00:00+00:00", "9999")] == [
+        "https://potusnews.news/ny/"]
+    assert [row["url"] for row in store.db.query("select url from latest_articles")] == [
+        "https://potusnews.news/ny/", "https://potusnews.news/utc/"]
+
+
+def test_the_search_index_is_rewritten_only_when_title_or_body_change(store):
+    record = make_record()
+    store.save_article(record)
+    changes = store.db.execute("select total_changes()").fetchone()[0]
+    store.mark_not_modified(record.url)
+    # One row updated; the index (a delete and an insert in its shadow tables) is not touched.
+    assert store.db.execute("select total_changes()").fetchone()[0] - changes == 1
+
+
+def test_the_monitors_history_holds_healthy_runs_large_enough_to_judge(store):
+    for status, extracted in (("finished", 40), ("finished", 2), ("unhealthy", 40), ("failed", 40), ("finished", 12)):
+        run_id = store.start_run("potus", "https://potusnews.news")
+        store.finish_run(run_id, status, articles_extracted=extracted)
+    assert [run["articles_extracted"] for run in store.recent_runs(10, min_extracted=10)] == [12, 40]
+    assert [run["id"] for run in store.recent_runs(10, before_id=5, min_extracted=10)] == [1]
+
+
+def test_a_new_extraction_that_lost_fields_keeps_what_was_stored(store):
+    store.save_article(make_record())
+    # The site's layout changed: the page still has its text, but no dates, authors or tags are found.
+    degraded = make_record(published=None, published_raw=None, modified=None, authors=[], tags=[],
+                           source_url=None, description="")
+    assert store.save_article(degraded) == UNCHANGED
+    assert store.load_record(degraded.url) == make_record().as_dict()
+
+
+def test_a_changed_publication_date_is_a_new_version(store):
+    store.save_article(make_record())
+    assert store.save_article(make_record(published="2025-06-12T08:00:00+00:00")) == CHANGED
+    assert store.db["article_revisions"].count == 1

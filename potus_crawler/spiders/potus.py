@@ -79,6 +79,9 @@ class PotusSpider(scrapy.Spider):
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
         spider.full = settings.getbool("POTUS_FULL")
         spider.stop_after_known_pages = settings.getint("POTUS_STOP_AFTER_KNOWN_PAGES")
+        if spider.stop_after_known_pages < 1:
+            raise ValueError("POTUS_STOP_AFTER_KNOWN_PAGES must be 1 or more: the pages in a row holding only "
+                             "stored articles after which a listing is left")
         #: Stored articles, and listings walked to their end by an earlier crawl; read when the crawl starts.
         spider.known: dict[str, KnownArticle] = {}
         spider.walked_listings: set[str] = set()
@@ -98,7 +101,7 @@ class PotusSpider(scrapy.Spider):
             checked_before = (datetime.now(timezone.utc)
                               - timedelta(minutes=self.settings.getfloat("POTUS_RECHECK_MINUTES"))).isoformat()
             due = store.due_for_recheck(None if self.full else window_start, checked_before)
-            retries = store.failed_urls_to_retry(window_start or checked_before)
+            retries = store.failed_urls_to_retry(window_start)
         finally:
             store.close()
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
@@ -175,7 +178,7 @@ class PotusSpider(scrapy.Spider):
         validators = {"If-None-Match": stored.etag, "If-Modified-Since": stored.http_last_modified}
         yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
                              headers={name: value for name, value in validators.items() if value},
-                             meta={"kind": "recheck", "found_by": found_by,
+                             meta={"kind": "recheck", "found_by": found_by, "dont_cache": True,
                                    "handle_httpstatus_list": RECHECK_STATUSES})
 
     def article_found(self, url: str, source: str, updated: str | None = None):
@@ -189,8 +192,16 @@ class PotusSpider(scrapy.Spider):
 
     def changed_since_checked(self, stored: KnownArticle, updated: str | None) -> bool:
         changed, checked = parse_datetime(updated, self.site_timezone), parse_datetime(stored.last_checked)
+        if changed is None:
+            return False
+        if checked is None:
+            return True
+        if changed.time() == datetime.min.time():
+            # A date without a time ("2025-03-10") covers the whole day: an edit after our check that
+            # day shows no later date, so the day of the check itself counts as changed.
+            return changed.date() >= checked.astimezone(changed.tzinfo).date()
         # Equal counts as changed: an edit in the second of our last check may have come after it.
-        return changed is not None and (checked is None or changed >= checked)
+        return changed >= checked
 
     # -- callbacks ---------------------------------------------------------------------
 
@@ -237,6 +248,10 @@ class PotusSpider(scrapy.Spider):
             document = parse_link_document(response.body, response.url, self.site_timezone)
         except ExtractionError as error:
             yield PageFailure(response.url, f"{source}: {error}", response.status)
+            # A soft 404 (an HTML page answering 200) is no sitemap either: try the next candidate.
+            fallbacks = response.meta.get("fallbacks") or []
+            if fallbacks:
+                yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:])
             return
         for link in document.links:
             url = canonical_url(link.url)
@@ -247,34 +262,38 @@ class PotusSpider(scrapy.Spider):
                 yield from self.article_found(url, source, link.updated)
 
     async def parse_article(self, response: Response):
-        url = response.request.url if response.request else response.url
+        # Outcomes belong to the URL the crawl asked for, which is how it knows the article.
+        requested = response.meta.get("redirect_urls", [response.url])[0]
         if response.status == 304:
-            yield ArticleNotModified(url)
+            yield ArticleNotModified(requested)
             return
         if response.status in GONE_STATUSES:
-            yield ArticleGone(url, response.status)
+            yield ArticleGone(requested, response.status)
             return
         if not isinstance(response, HtmlResponse):
             # Scrapy makes a text response of any body that looks like text, whatever its content type.
             content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
-            yield PageFailure(response.url, f"not an HTML page ({content_type})", response.status)
+            yield PageFailure(requested, f"not an HTML page ({content_type})", response.status)
             return
         try:
             extracted = await self.extraction.extract(page_text(response), response.url)
         except WorkerFailed as failure:
-            yield PageFailure(response.url, str(failure), response.status)
+            yield PageFailure(requested, str(failure), response.status)
             return
         self.crawler.stats.inc_value(EXTRACT_SECONDS_STAT, extracted.seconds)
         if isinstance(extracted.error, NotAnArticle):
             self.crawler.stats.inc_value("potus/not_article")
             self.logger.info("Not an article: %s (%s)", response.url, extracted.error)
-        elif extracted.error is not None:
-            yield PageFailure(response.url, str(extracted.error), response.status)
-        else:
-            yield FetchedArticle(extracted.record, found_by=response.meta["found_by"],
-                                 etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-                                 http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1")
-                                 or None)
+            return
+        if extracted.error is not None:
+            yield PageFailure(requested, str(extracted.error), response.status)
+            return
+        yield FetchedArticle(extracted.record, found_by=response.meta["found_by"],
+                             etag=response.headers.get("ETag", b"").decode("latin-1") or None,
+                             http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None)
+        if requested != extracted.record.url and requested in self.known:
+            # A stored article that now redirects (a changed slug) lives on under its new URL only.
+            yield ArticleGone(requested, response.meta.get("redirect_reasons", [301])[0])
 
     def closed(self, reason: str) -> None:
         self.extraction.close()

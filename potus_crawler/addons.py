@@ -1,0 +1,14 @@
+"""Scrapy add-ons: settings derived from other settings, before the crawl freezes them."""
+
+from __future__ import annotations
+
+
+class ContactUserAgent:
+    """The User-Agent names ``POTUS_CONTACT`` as given for this crawl (``-s`` included), not as at import.
+
+    A ``USER_AGENT`` given explicitly (``-s USER_AGENT=...``) outranks the add-on and stays.
+    """
+
+    def update_settings(self, settings) -> None:
+        settings.set("USER_AGENT", settings["POTUS_USER_AGENT"].format(contact=settings["POTUS_CONTACT"]),
+                     priority="addon")

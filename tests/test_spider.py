@@ -1,0 +1,87 @@
+"""The spider's decisions on single responses, without a crawl: what it schedules and what it yields."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from conftest import read_page
+from potus_crawler import settings as project_settings
+from potus_crawler.items import ArticleGone, FetchedArticle
+from potus_crawler.spiders.potus import PotusSpider
+from potus_crawler.storage import KnownArticle
+
+BASE = "https://potusnews.news"
+PROJECT_SETTINGS = {name: value for name, value in vars(project_settings).items() if name.isupper()}
+
+
+def make_spider(**settings) -> PotusSpider:
+    crawler = get_crawler(PotusSpider, {**PROJECT_SETTINGS, "POTUS_EXTRACTION_WORKERS": 0, **settings})
+    return PotusSpider.from_crawler(crawler, base_url=BASE)
+
+
+def known(url: str, last_checked: str) -> KnownArticle:
+    return KnownArticle(url, "2025-03-01T00:00:00+00:00", last_checked, None, None, None)
+
+
+def outputs(spider: PotusSpider, response) -> list:
+    async def collect():
+        return [output async for output in spider.parse_article(response)]
+
+    return asyncio.run(collect())
+
+
+def test_a_stored_article_that_redirects_to_a_new_slug_is_stored_anew_and_the_old_url_marked_moved(built_site):
+    spider = make_spider()
+    article = built_site.content.articles[0]
+    old, new = BASE + "/old-slug/", BASE + article.path
+    spider.known = {old: known(old, "2026-01-01T00:00:00+00:00")}
+    request = Request(new, meta={"redirect_urls": [old], "redirect_reasons": [301], "found_by": "recheck"})
+    response = HtmlResponse(new, body=read_page(built_site, article.path).encode(), encoding="utf-8", request=request)
+    fetched, moved = outputs(spider, response)
+    assert isinstance(fetched, FetchedArticle) and fetched.record.url == new
+    assert moved == ArticleGone(old, 301)
+
+
+def test_an_article_that_does_not_move_yields_its_record_only(built_site):
+    spider = make_spider()
+    article = built_site.content.articles[0]
+    url = BASE + article.path
+    spider.known = {url: known(url, "2026-01-01T00:00:00+00:00")}
+    response = HtmlResponse(url, body=read_page(built_site, article.path).encode(), encoding="utf-8",
+                            request=Request(url, meta={"found_by": "recheck"}))
+    assert [type(output) for output in outputs(spider, response)] == [FetchedArticle]
+
+
+@pytest.mark.parametrize(("lastmod", "last_checked", "changed"), [
+    ("2025-03-10T12:00:00+00:00", "2025-03-10T08:00:00+00:00", True),
+    ("2025-03-10T07:00:00+00:00", "2025-03-10T08:00:00+00:00", False),
+    # A date alone may hide an edit later that day: the day of the check counts as changed, earlier days not.
+    ("2025-03-10", "2025-03-10T08:00:00+00:00", True),
+    ("2025-03-09", "2025-03-10T08:00:00+00:00", False),
+    # Offsets are compared as instants: 01:00 in New York is 06:00 UTC, after a 05:00 UTC check.
+    ("2025-03-10T01:00:00-05:00", "2025-03-10T05:00:00+00:00", True),
+    (None, "2025-03-10T08:00:00+00:00", False),
+])
+def test_a_sitemap_date_says_whether_a_stored_article_changed_since_its_check(lastmod, last_checked, changed):
+    spider = make_spider()
+    assert spider.changed_since_checked(known(BASE + "/a/", last_checked), lastmod) is changed
+
+
+def test_a_listing_margin_below_one_page_is_refused():
+    with pytest.raises(ValueError, match="POTUS_STOP_AFTER_KNOWN_PAGES"):
+        make_spider(POTUS_STOP_AFTER_KNOWN_PAGES=0)
+
+
+def test_a_sitemap_answering_with_an_html_page_is_recorded_and_the_next_candidate_tried():
+    spider = make_spider()
+    url = BASE + "/wp-sitemap.xml"
+    soft_404 = HtmlResponse(url, body=b"<html><body><h1>Page not found</h1></body></html>", encoding="utf-8",
+                            request=Request(url, meta={"kind": "sitemap", "fallbacks": [BASE + "/sitemap_index.xml"]}))
+    failure, fallback = spider.parse_sitemap(soft_404)
+    assert failure.url == url and "neither a feed nor a sitemap" in failure.reason
+    assert isinstance(fallback, Request) and fallback.url == BASE + "/sitemap_index.xml"
+    assert fallback.meta["fallbacks"] == []
