@@ -24,8 +24,9 @@ from extractors.normalize import site_timezone
 
 logger = logging.getLogger(__name__)
 
-#: Workers are replaced after this many pages each, so memory a page leaves behind does not build up.
-PAGES_PER_WORKER = 500
+#: Workers are replaced after this many pages each, so memory a page leaves behind does not build up;
+#: rarely, as starting one costs a second of imports.
+PAGES_PER_WORKER = 2000
 #: How often a worker checks that the crawler that started it is still there.
 PARENT_CHECK_SECONDS = 1.0
 
@@ -84,8 +85,9 @@ class ExtractionPool:
     def current(self) -> ProcessPoolExecutor:
         """The pool to give the next page to: a new one when there is none or the current one has done its share."""
         if self.executor is not None and self.submitted >= self.pages_per_pool:
-            # Pages already given to the old pool finish there; its workers end with its last page.
-            self.executor.shutdown(wait=False)
+            # The pages already given to the old pool finish first (a few, milliseconds each): two pools
+            # side by side would double the workers' memory for a while.
+            self.executor.shutdown(wait=True)
             self.executor = None
         if self.executor is None:
             # Forked children would inherit the reactor's threads and sockets; spawned ones start clean.
