@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .article import matching_rules, parse_html
 from .normalize import joined_url
+from .record import ExtractionError
 
 
 @dataclass
@@ -16,11 +17,18 @@ class Listing:
     next_page: str | None = None
     #: Archive pages linked from the site's menus.
     menu_links: list[str] = field(default_factory=list)
+    #: The parser stopped part-way (nesting past its limit): links past that point, the next page's
+    #: among them, are missing, so a missing next page says nothing about the listing's end.
+    cut_short: bool = False
 
 
 def parse_listing(html: str | bytes, url: str) -> Listing:
     """Links of a listing page; an empty Listing for a page of no known site."""
-    tree = parse_html(html)
+    try:
+        tree, cut_short = parse_html(html, whole=True), False
+    except ExtractionError:
+        # Not an HTML page at all raises again here; a page read part-way gives what it has.
+        tree, cut_short = parse_html(html), True
     rules = matching_rules(tree)
     if rules is None:
         return Listing()
@@ -32,4 +40,4 @@ def parse_listing(html: str | bytes, url: str) -> Listing:
 
     next_pages = links(rules.next_page)
     return Listing(articles=links(rules.listing_articles), next_page=next_pages[0] if next_pages else None,
-                   menu_links=links(rules.category_links))
+                   menu_links=links(rules.category_links), cut_short=cut_short)

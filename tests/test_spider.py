@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Request
@@ -10,7 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from conftest import read_page
 from potus_crawler import settings as project_settings
-from potus_crawler.items import ArticleGone, FetchedArticle
+from potus_crawler.items import ArticleGone, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.spiders.potus import PotusSpider
 from potus_crawler.storage import KnownArticle
 
@@ -85,3 +86,19 @@ def test_a_sitemap_answering_with_an_html_page_is_recorded_and_the_next_candidat
     assert failure.url == url and "neither a feed nor a sitemap" in failure.reason
     assert isinstance(fallback, Request) and fallback.url == BASE + "/sitemap_index.xml"
     assert fallback.meta["fallbacks"] == []
+
+
+def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_to_its_end():
+    spider = make_spider()
+    url = BASE + "/category/white-house-news/"
+    page = (Path(__file__).parent / "fixtures" / "not-article-category" / "page.html").read_text("utf-8")
+    # Nesting past libxml2's limit before the pagination: the parser stops there, the next-page link unread.
+    cut = page.replace('<nav class="main-pagination', "<div>" * 300 + '<nav class="main-pagination', 1)
+    assert cut != page
+    response = HtmlResponse(url, body=cut.encode(), encoding="utf-8",
+                            request=Request(url, meta={"walk": url, "known_pages": 0}))
+    outputs = list(spider.parse_listing(response))
+    failures = [output for output in outputs if isinstance(output, PageFailure)]
+    assert [failure.reason for failure in failures] == ["listing cut short: the HTML parser stopped part-way"]
+    assert not [output for output in outputs if isinstance(output, ListingWalked)]
+    assert [output for output in outputs if isinstance(output, Request) and output.meta.get("kind") == "article"]

@@ -228,8 +228,12 @@ class PotusSpider(scrapy.Spider):
             only_known = only_known and (link in self.known or link in linked_before)
             linked_before.add(link)
             yield from self.article_found(link, "listing")
+        if listing.cut_short:
+            # Its articles are followed; the walk is not taken as complete, so later crawls walk it again.
+            yield PageFailure(response.url, "listing cut short: the HTML parser stopped part-way", response.status)
         if not (listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path)):
-            yield ListingWalked(walk)
+            if not listing.cut_short:
+                yield ListingWalked(walk)
             return
         known_pages = response.meta["known_pages"] + 1 if only_known else 0
         if not self.full and walk in self.walked_listings and known_pages >= self.stop_after_known_pages:
