@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -124,9 +126,13 @@ def clear_demo_database(path: Path) -> None:
     """
     if not path.exists():
         return
-    store = ArticleStore(path)
-    foreign = store.db.execute("select count(*) from articles where url not like 'http://127.0.0.1:%'").fetchone()[0]
-    store.close()
+    # Read-only: opening it as a store would migrate somebody's database before refusing to touch it.
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        try:
+            foreign = connection.execute(
+                "select count(*) from articles where url not like 'http://127.0.0.1:%'").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise SystemExit(f"potus-crawler demo: {path} is no demo database ({error}); give the demo another --db")
     if foreign:
         raise SystemExit(f"potus-crawler demo: {path} holds {foreign} articles of a real site; "
                          "give the demo another --db")

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from potus_crawler.queries import EXPORT_LISTS
+from potus_crawler.storage import LINKED_TERMS
 
 FORMATS = ("jsonl", "csv")
 #: How a list (authors, categories, tags) is written in one CSV cell.
@@ -16,7 +16,7 @@ CSV_LIST_SEPARATOR = "; "
 
 def write(rows: Iterable[dict], out: TextIO, format: str) -> int:
     """Write every row to ``out``; returns how many. Lists arrive as JSON arrays from SQLite."""
-    list_fields = [field for field, *_ in EXPORT_LISTS]
+    list_fields = [field for field, *_ in LINKED_TERMS]
     writer = None
     count = 0
     for count, row in enumerate(rows, 1):

@@ -11,12 +11,11 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
-#: Article columns an export writes, lists (authors, categories, tags) joined after them.
+from potus_crawler.storage import LINKED_TERMS
+
+#: Article columns an export writes; the lists of LINKED_TERMS (authors, categories, tags) follow them.
 EXPORT_COLUMNS = ("url", "title", "published", "modified", "category", "language", "source_url", "source_domain",
                   "image_url", "description", "word_count", "body", "first_seen", "last_checked", "found_by")
-EXPORT_LISTS = (("authors", "article_authors", "authors", "author_id"),
-                ("categories", "article_categories", "categories", "category_id"),
-                ("tags", "article_tags", "tags", "tag_id"))
 SNIPPET_WORDS = 16
 
 
@@ -67,7 +66,7 @@ def export_rows(db: Database, since: str | None = None, category: str | None = N
     lists = ", ".join(
         f"(select json_group_array(name) from (select t.name from [{links}] l join [{terms}] t on t.id = l.{column} "
         f"where l.article_url = a.url order by l.position)) as {field}"
-        for field, links, terms, column in EXPORT_LISTS)
+        for field, terms, links, column in LINKED_TERMS)
     sql = (f"select {', '.join(f'a.{c}' for c in EXPORT_COLUMNS)}, a.gone_since, {lists} from articles a "
            "where (:since is null or datetime(a.published) >= datetime(:since)) and (:category is null or exists ("
            "select 1 from article_categories ac join categories c on c.id = ac.category_id "

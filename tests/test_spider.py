@@ -102,3 +102,8 @@ def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_t
     assert [failure.reason for failure in failures] == ["listing cut short: the HTML parser stopped part-way"]
     assert not [output for output in outputs if isinstance(output, ListingWalked)]
     assert [output for output in outputs if isinstance(output, Request) and output.meta.get("kind") == "article"]
+
+
+def test_a_recheck_date_that_is_no_date_stops_the_spider_before_it_fetches():
+    with pytest.raises(ValueError, match="POTUS_RECHECK_SINCE is no date"):
+        make_spider(POTUS_RECHECK_SINCE="next blursday")

@@ -79,6 +79,8 @@ class PotusSpider(scrapy.Spider):
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
         spider.full = settings.getbool("POTUS_FULL")
         spider.stop_after_known_pages = settings.getint("POTUS_STOP_AFTER_KNOWN_PAGES")
+        # Read when the spider is made: a bad date stops the crawl before it fetches anything.
+        spider.window_start = spider.recheck_window_start()
         if spider.stop_after_known_pages < 1:
             raise ValueError("POTUS_STOP_AFTER_KNOWN_PAGES must be 1 or more: the pages in a row holding only "
                              "stored articles after which a listing is left")
@@ -97,7 +99,7 @@ class PotusSpider(scrapy.Spider):
         store = ArticleStore(self.settings["POTUS_DB"])
         try:
             self.known, self.walked_listings = store.known_articles(), store.walked_listings()
-            window_start = self.recheck_window_start()
+            window_start = self.window_start
             checked_before = (datetime.now(timezone.utc)
                               - timedelta(minutes=self.settings.getfloat("POTUS_RECHECK_MINUTES"))).isoformat()
             due = store.due_for_recheck(None if self.full else window_start, checked_before)
@@ -125,7 +127,7 @@ class PotusSpider(scrapy.Spider):
                 for request in self.schedule_article(url, "retry"):
                     yield request
 
-    def recheck_window_start(self) -> str | None:
+    def recheck_window_start(self) -> str:
         """ISO start of the re-check window: ``POTUS_RECHECK_SINCE``, else ``POTUS_RECHECK_DAYS`` ago."""
         since = self.settings.get("POTUS_RECHECK_SINCE")
         if since:
