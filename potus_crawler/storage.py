@@ -341,6 +341,11 @@ class ArticleStore:
             "select distinct url from failures where at >= ? and url not in (select url from articles) order by url",
             [failed_since])]
 
+    def last_finished_run_started(self) -> str | None:
+        """When the last crawl that ran to its end started: what a sitemap dated before it held, it has seen."""
+        return self.db.execute("select max(started) from crawl_runs where status in ('finished', 'unhealthy')"
+                               ).fetchone()[0]
+
     def walked_listings(self) -> set[str]:
         return {row["url"] for row in self.db.query("select url from listing_walks")}
 

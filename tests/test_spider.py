@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
 from conftest import read_page
@@ -107,3 +107,21 @@ def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_t
 def test_a_recheck_date_that_is_no_date_stops_the_spider_before_it_fetches():
     with pytest.raises(ValueError, match="POTUS_RECHECK_SINCE is no date"):
         make_spider(POTUS_RECHECK_SINCE="next blursday")
+
+
+def test_post_sitemaps_dated_before_the_last_finished_crawl_are_not_fetched_again():
+    spider = make_spider()
+    spider.last_crawl_started = "2026-11-25T06:00:00+00:00"
+    index = (b"<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+             b"<sitemap><loc>https://potusnews.news/post-sitemap.xml</loc><lastmod>2026-11-25T07:10:00+00:00</lastmod>"
+             b"</sitemap><sitemap><loc>https://potusnews.news/post-sitemap2.xml</loc>"
+             b"<lastmod>2026-10-01T09:00:00+00:00</lastmod></sitemap>"
+             b"<sitemap><loc>https://potusnews.news/post-sitemap3.xml</loc></sitemap>"
+             b"<sitemap><loc>https://potusnews.news/page-sitemap.xml</loc></sitemap></sitemapindex>")
+    url = BASE + "/sitemap_index.xml"
+    response = TextResponse(url, body=index, request=Request(url, meta={"kind": "sitemap"}))
+    fetched = [request.url for request in spider.parse_sitemap(response)]
+    # Changed since, and undated (no date, no knowing); never the pages' sitemap.
+    assert fetched == [BASE + "/post-sitemap.xml", BASE + "/post-sitemap3.xml"]
+    spider.full = True
+    assert len(list(spider.parse_sitemap(response))) == 3

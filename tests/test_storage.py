@@ -199,3 +199,12 @@ def test_a_changed_publication_date_is_a_new_version(store):
     store.save_article(make_record())
     assert store.save_article(make_record(published="2025-06-12T08:00:00+00:00")) == CHANGED
     assert store.db["article_revisions"].count == 1
+
+
+def test_the_last_finished_run_is_the_one_that_ran_to_its_end(store):
+    assert store.last_finished_run_started() is None
+    finished = store.start_run("potus", "https://potusnews.news")
+    store.finish_run(finished, "finished")
+    store.finish_run(store.start_run("potus", "https://potusnews.news"), "failed")
+    store.start_run("potus", "https://potusnews.news")
+    assert store.last_finished_run_started() == store.db["crawl_runs"].get(finished)["started"]

@@ -91,6 +91,7 @@ class PotusSpider(scrapy.Spider):
         spider.found: set[str] = set()
         spider.scheduled: set[str] = set()
         spider.walk_links: dict[str, set[str]] = {}
+        spider.last_crawl_started: str | None = None
         spider.extraction = ExtractionPool(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
                                            settings.getfloat("POTUS_EXTRACTION_TIMEOUT"))
         return spider
@@ -99,6 +100,7 @@ class PotusSpider(scrapy.Spider):
         store = ArticleStore(self.settings["POTUS_DB"])
         try:
             self.known, self.walked_listings = store.known_articles(), store.walked_listings()
+            self.last_crawl_started = store.last_finished_run_started()
             window_start = self.window_start
             checked_before = (datetime.now(timezone.utc)
                               - timedelta(minutes=self.settings.getfloat("POTUS_RECHECK_MINUTES"))).isoformat()
@@ -192,6 +194,16 @@ class PotusSpider(scrapy.Spider):
         if stored is None or self.full or stored.gone_since or self.changed_since_checked(stored, updated):
             yield from self.schedule_article(url, source)
 
+    def sitemap_may_be_new(self, updated: str | None) -> bool:
+        """A post sitemap the index dates before the last full run started was read by that run (or
+        dated so by the one before): on a site with dozens of them, only the changed few are fetched."""
+        if self.full or not updated or not self.last_crawl_started:
+            return True
+        if parse_datetime(updated, self.site_timezone) >= parse_datetime(self.last_crawl_started):
+            return True
+        self.crawler.stats.inc_value("potus/sitemaps_unchanged")
+        return False
+
     def changed_since_checked(self, stored: KnownArticle, updated: str | None) -> bool:
         changed, checked = parse_datetime(updated, self.site_timezone), parse_datetime(stored.last_checked)
         if changed is None:
@@ -262,7 +274,7 @@ class PotusSpider(scrapy.Spider):
         for link in document.links:
             url = canonical_url(link.url)
             if document.kind == "sitemapindex":
-                if self.is_on_site(url, self.post_sitemap_path):
+                if self.is_on_site(url, self.post_sitemap_path) and self.sitemap_may_be_new(link.updated):
                     yield self.sitemap_request(url)
             elif self.is_on_site(url, self.article_path):
                 yield from self.article_found(url, source, link.updated)
