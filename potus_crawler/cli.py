@@ -23,12 +23,10 @@ from scrapy.settings import Settings
 from extractors import ExtractionError, extract
 from extractors.normalize import parse_datetime
 from potus_crawler import browse, export, queries
+from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
-from potus_crawler.extensions import KIND_STATS_PREFIX, PROBLEMS_STAT
 from potus_crawler.lock import AlreadyRunning, crawl_lock
-from potus_crawler.pipelines.store import FAILURES_STAT, GONE_STAT, OUTCOME_STATS, RUN_ID_STAT
-from potus_crawler.spiders.potus import ARTICLES_FOUND_STAT
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
@@ -57,11 +55,11 @@ def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict
 def crawl_counts(stats: dict) -> str:
     """What a crawl did, in the words both the cron and the demo summaries use."""
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(
-        (key.removeprefix(KIND_STATS_PREFIX), n) for key, n in stats.items() if key.startswith(KIND_STATS_PREFIX)))
+        (key.removeprefix(stat_keys.RESPONSES_BY_KIND_PREFIX), n) for key, n in stats.items() if key.startswith(stat_keys.RESPONSES_BY_KIND_PREFIX)))
     return (f"{stats.get('downloader/request_count', 0)} requests ({kinds}); articles: "
             + ", ".join(f"{stats.get(key, 0)} {name}" for name, key in (
-                ("new", OUTCOME_STATS[NEW]), ("updated", OUTCOME_STATS[CHANGED]),
-                ("unchanged", OUTCOME_STATS[UNCHANGED]), ("gone", GONE_STAT), ("failed", FAILURES_STAT))))
+                ("new", stat_keys.ARTICLE_OUTCOMES[NEW]), ("updated", stat_keys.ARTICLE_OUTCOMES[CHANGED]),
+                ("unchanged", stat_keys.ARTICLE_OUTCOMES[UNCHANGED]), ("gone", stat_keys.ARTICLES_GONE), ("failed", stat_keys.FAILURES))))
 
 
 def setting_pair(text: str) -> tuple[str, str]:
@@ -99,14 +97,14 @@ def command_crawl(args: argparse.Namespace) -> int:
         return EXIT_LOCKED
     reason = stats.get("finish_reason")
     print(f"crawl {reason} in {time.monotonic() - started:.1f} s: {crawl_counts(stats)} "
-          f"(run {stats.get(RUN_ID_STAT)} in {args.db})")
-    for problem in stats.get(PROBLEMS_STAT, []):
+          f"(run {stats.get(stat_keys.RUN_ID)} in {args.db})")
+    for problem in stats.get(stat_keys.PROBLEMS, []):
         print(f"potus-crawler crawl: {problem}", file=sys.stderr)
     if reason != "finished":
         return EXIT_FAILED
-    if not stats.get(ARTICLES_FOUND_STAT):
+    if not stats.get(stat_keys.ARTICLES_FOUND):
         return EXIT_NO_ARTICLES
-    return EXIT_UNHEALTHY if stats.get(PROBLEMS_STAT) else EXIT_OK
+    return EXIT_UNHEALTHY if stats.get(stat_keys.PROBLEMS) else EXIT_OK
 
 
 def command_extract(args: argparse.Namespace) -> int:
@@ -168,7 +166,7 @@ def command_demo(args: argparse.Namespace) -> int:
         fields = sorted(k for k in expected[url] if stored[url].get(k) != expected[url][k])
         print(f"DIFFERS {url}: {', '.join(fields)}", file=sys.stderr)
     store.close()
-    return 1 if missing or differing or stats.get("potus/failures") else 0
+    return 1 if missing or differing or stats.get(stat_keys.FAILURES) else 0
 
 
 def open_existing(path: str) -> ArticleStore:

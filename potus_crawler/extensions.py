@@ -11,33 +11,28 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 
+from potus_crawler import stat_keys
 from potus_crawler.monitor import run_problems
-from potus_crawler.pipelines.store import (BODY_WORDS_MEDIAN_STAT, EXTRACTED_STAT, FAILURES_STAT,
-                                           FILLED_STAT_PREFIX, GONE_STAT, MONITORED_FIELDS, OUTCOME_STATS,
-                                           RUN_ID_STAT, STORE_SECONDS_STAT)
-from potus_crawler.spiders.potus import EXTRACT_SECONDS_STAT
+from potus_crawler.pipelines.store import MONITORED_FIELDS
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 #: crawl_runs column -> Scrapy stats key it is read from.
 RUN_COUNTS = {
     "requests": "downloader/request_count",
     "pages_fetched": "downloader/response_count",
-    "articles_found": "potus/articles_found",
-    "articles_extracted": EXTRACTED_STAT,
-    "articles_new": OUTCOME_STATS[NEW],
-    "articles_updated": OUTCOME_STATS[CHANGED],
-    "articles_unchanged": OUTCOME_STATS[UNCHANGED],
-    "articles_gone": GONE_STAT,
-    "failures": FAILURES_STAT,
+    "articles_found": stat_keys.ARTICLES_FOUND,
+    "articles_extracted": stat_keys.EXTRACTED,
+    "articles_new": stat_keys.ARTICLE_OUTCOMES[NEW],
+    "articles_updated": stat_keys.ARTICLE_OUTCOMES[CHANGED],
+    "articles_unchanged": stat_keys.ARTICLE_OUTCOMES[UNCHANGED],
+    "articles_gone": stat_keys.ARTICLES_GONE,
+    "failures": stat_keys.FAILURES,
     "dropped": "item_dropped_count",
-    "not_articles": "potus/not_article",
-    "extract_seconds": EXTRACT_SECONDS_STAT,
-    "store_seconds": STORE_SECONDS_STAT,
+    "not_articles": stat_keys.NOT_ARTICLES,
+    "extract_seconds": stat_keys.EXTRACT_SECONDS,
+    "store_seconds": stat_keys.STORE_SECONDS,
 }
 STATUS_STATS_PREFIX = "downloader/response_status_count/"
-#: Responses per kind of request (``request.meta["kind"]``: listing, feed, sitemap, article, recheck…).
-KIND_STATS_PREFIX = "potus/responses/"
-PROBLEMS_STAT = "potus/problems"
 
 
 class CrawlRunRecorder:
@@ -55,27 +50,27 @@ class CrawlRunRecorder:
     def spider_opened(self, spider):
         self.store = ArticleStore(self.crawler.settings["POTUS_DB"])
         run_id = self.store.start_run(spider.name, getattr(spider, "base_url", ""))
-        self.crawler.stats.set_value(RUN_ID_STAT, run_id)
+        self.crawler.stats.set_value(stat_keys.RUN_ID, run_id)
 
     def response_received(self, response, request, spider):
         # The robots.txt middleware's own requests carry no meta of ours.
         kind = request.meta.get("kind") or ("robots" if urlsplit(request.url).path == "/robots.txt" else "other")
-        self.crawler.stats.inc_value(KIND_STATS_PREFIX + kind)
+        self.crawler.stats.inc_value(stat_keys.RESPONSES_BY_KIND_PREFIX + kind)
 
     def spider_closed(self, spider, reason):
         settings, stats = self.crawler.settings, self.crawler.stats.get_stats()
-        run_id = stats[RUN_ID_STAT]
+        run_id = stats[stat_keys.RUN_ID]
         figures = {column: stats.get(key, 0) for column, key in RUN_COUNTS.items()}
         status_counts = Counter({key.removeprefix(STATUS_STATS_PREFIX): value for key, value in stats.items()
                                  if key.startswith(STATUS_STATS_PREFIX)})
         figures["http_errors"] = sum(n for status, n in status_counts.items() if status[:1] in "45")
         figures["http_status_counts"] = dict(status_counts)
-        figures["requests_by_kind"] = {key.removeprefix(KIND_STATS_PREFIX): value for key, value in stats.items()
-                                       if key.startswith(KIND_STATS_PREFIX)}
+        figures["requests_by_kind"] = {key.removeprefix(stat_keys.RESPONSES_BY_KIND_PREFIX): value for key, value in stats.items()
+                                       if key.startswith(stat_keys.RESPONSES_BY_KIND_PREFIX)}
         extracted = figures["articles_extracted"]
         for field in MONITORED_FIELDS:
-            figures[f"fill_{field}"] = stats.get(FILLED_STAT_PREFIX + field, 0) / extracted if extracted else None
-        figures["body_words_median"] = stats.get(BODY_WORDS_MEDIAN_STAT)
+            figures[f"fill_{field}"] = stats.get(stat_keys.FILLED_PREFIX + field, 0) / extracted if extracted else None
+        figures["body_words_median"] = stats.get(stat_keys.BODY_WORDS_MEDIAN)
 
         if reason != "finished":
             status, problems = "failed", [f"the crawl ended early: {reason}"]
@@ -85,6 +80,6 @@ class CrawlRunRecorder:
             problems = run_problems(figures, history, max_drop=settings.getfloat("POTUS_MONITOR_MAX_DROP"),
                                     min_articles=min_articles)
             status = "unhealthy" if problems else "finished"
-        self.crawler.stats.set_value(PROBLEMS_STAT, problems)
+        self.crawler.stats.set_value(stat_keys.PROBLEMS, problems)
         self.store.finish_run(run_id, status, finish_reason=reason, problems="\n".join(problems) or None, **figures)
         self.store.close()

@@ -8,7 +8,8 @@ from scrapy.utils.test import get_crawler
 
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.pipelines.normalize import NormalizePipeline
-from potus_crawler.pipelines.store import RUN_ID_STAT, SQLiteStorePipeline
+from potus_crawler.pipelines.store import SQLiteStorePipeline
+from potus_crawler.stat_keys import RUN_ID
 from potus_crawler.pipelines.validate import ValidatePipeline
 from potus_crawler.spiders.potus import PotusSpider
 from potus_crawler.storage import ArticleStore
@@ -56,7 +57,7 @@ def test_validate_drops_records_missing_a_required_field(crawler, field):
 def store_pipeline(crawler):
     pipeline = SQLiteStorePipeline.from_crawler(crawler)
     pipeline.open_spider()
-    crawler.stats.set_value(RUN_ID_STAT, pipeline.store.start_run("potus", "https://potusnews.news"))
+    crawler.stats.set_value(RUN_ID, pipeline.store.start_run("potus", "https://potusnews.news"))
     return pipeline
 
 

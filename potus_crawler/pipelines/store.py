@@ -15,19 +15,11 @@ from statistics import median
 
 from scrapy import signals
 
+from potus_crawler import stat_keys
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
-from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
+from potus_crawler.storage import UNCHANGED, ArticleStore
 
-RUN_ID_STAT = "potus/run_id"
-OUTCOME_STATS = {NEW: "potus/articles_new", CHANGED: "potus/articles_updated", UNCHANGED: "potus/articles_unchanged"}
-GONE_STAT = "potus/articles_gone"
-FAILURES_STAT = "potus/failures"
-#: Articles extracted in this run, those with each monitored field, and their median body length.
-EXTRACTED_STAT = "potus/extracted"
-FILLED_STAT_PREFIX = "potus/extracted_with/"
 MONITORED_FIELDS = ("published", "authors")
-BODY_WORDS_MEDIAN_STAT = "potus/body_words_median"
-STORE_SECONDS_STAT = "potus/time/store_s"
 
 
 class SQLiteStorePipeline:
@@ -50,7 +42,7 @@ class SQLiteStorePipeline:
 
     def close_spider(self):
         if self.body_words:
-            self.stats.set_value(BODY_WORDS_MEDIAN_STAT, median(self.body_words))
+            self.stats.set_value(stat_keys.BODY_WORDS_MEDIAN, median(self.body_words))
 
     def spider_closed(self, spider, reason):
         if reason == "finished" and self.walked_listings:
@@ -59,12 +51,12 @@ class SQLiteStorePipeline:
 
     @property
     def run_id(self) -> int | None:
-        return self.stats.get_value(RUN_ID_STAT)
+        return self.stats.get_value(stat_keys.RUN_ID)
 
     def process_item(self, item):
         started = time.perf_counter()
         self.store_item(item)
-        self.stats.inc_value(STORE_SECONDS_STAT, time.perf_counter() - started)
+        self.stats.inc_value(stat_keys.STORE_SECONDS, time.perf_counter() - started)
         return item
 
     def store_item(self, item) -> None:
@@ -72,25 +64,25 @@ class SQLiteStorePipeline:
             self.observe(item)
             outcome = self.store.save_article(item.record, self.run_id, found_by=item.found_by, etag=item.etag,
                                               http_last_modified=item.http_last_modified)
-            self.stats.inc_value(OUTCOME_STATS[outcome])
+            self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[outcome])
         elif isinstance(item, ArticleNotModified):
             self.store.mark_not_modified(item.url, self.run_id)
-            self.stats.inc_value(OUTCOME_STATS[UNCHANGED])
+            self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[UNCHANGED])
         elif isinstance(item, ArticleGone):
             if self.store.mark_gone(item.url, item.http_status, self.run_id):
-                self.stats.inc_value(GONE_STAT)
+                self.stats.inc_value(stat_keys.ARTICLES_GONE)
         elif isinstance(item, ListingWalked):
             self.walked_listings.append(item.url)
         elif isinstance(item, PageFailure):
             self.store.record_failure(item.url, item.reason, item.http_status, self.run_id)
-            self.stats.inc_value(FAILURES_STAT)
+            self.stats.inc_value(stat_keys.FAILURES)
 
     def observe(self, item: FetchedArticle) -> None:
         """Fill rates of what this run extracted: a layout change shows here before anywhere else."""
-        self.stats.inc_value(EXTRACTED_STAT)
+        self.stats.inc_value(stat_keys.EXTRACTED)
         for field in MONITORED_FIELDS:
             if getattr(item.record, field):
-                self.stats.inc_value(FILLED_STAT_PREFIX + field)
+                self.stats.inc_value(stat_keys.FILLED_PREFIX + field)
         self.body_words.append(item.record.word_count)
 
     def item_dropped(self, item, response, exception):

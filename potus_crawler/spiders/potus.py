@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 from extractors import ExtractionError, Listing, NotAnArticle, parse_listing
 from extractors.feeds import parse_link_document
 from extractors.normalize import canonical_url, parse_datetime, site_timezone
+from potus_crawler import stat_keys
 from potus_crawler.extraction import ExtractionPool, WorkerFailed
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.storage import ArticleStore, KnownArticle
@@ -38,8 +39,6 @@ RECHECK_STATUSES = [304, 404, 410]
 GONE_STATUSES = (404, 410)
 #: Discovery pages go first, so each article is found by its cheapest source and scheduled once.
 DISCOVERY_PRIORITY = 10
-ARTICLES_FOUND_STAT = "potus/articles_found"
-EXTRACT_SECONDS_STAT = "potus/time/extract_s"
 CP1252_FALLBACK = "potus-cp1252-fallback"
 
 
@@ -189,7 +188,7 @@ class PotusSpider(scrapy.Spider):
         """An article link from a listing, feed or sitemap: fetched when new, changed, gone or with --full."""
         if url not in self.found:
             self.found.add(url)
-            self.crawler.stats.inc_value(ARTICLES_FOUND_STAT)
+            self.crawler.stats.inc_value(stat_keys.ARTICLES_FOUND)
         stored = self.known.get(url)
         if stored is None or self.full or stored.gone_since or self.changed_since_checked(stored, updated):
             yield from self.schedule_article(url, source)
@@ -201,7 +200,7 @@ class PotusSpider(scrapy.Spider):
             return True
         if parse_datetime(updated, self.site_timezone) >= parse_datetime(self.last_crawl_started):
             return True
-        self.crawler.stats.inc_value("potus/sitemaps_unchanged")
+        self.crawler.stats.inc_value(stat_keys.SITEMAPS_UNCHANGED)
         return False
 
     def changed_since_checked(self, stored: KnownArticle, updated: str | None) -> bool:
@@ -237,7 +236,7 @@ class PotusSpider(scrapy.Spider):
         only_known = True
         for link in map(canonical_url, listing.articles):
             if not self.is_on_site(link, self.article_path):
-                self.crawler.stats.inc_value("potus/listing_links_skipped")
+                self.crawler.stats.inc_value(stat_keys.LISTING_LINKS_SKIPPED)
                 continue
             only_known = only_known and (link in self.known or link in linked_before)
             linked_before.add(link)
@@ -251,7 +250,7 @@ class PotusSpider(scrapy.Spider):
             return
         known_pages = response.meta["known_pages"] + 1 if only_known else 0
         if not self.full and walk in self.walked_listings and known_pages >= self.stop_after_known_pages:
-            self.crawler.stats.inc_value("potus/listings_left_early")
+            self.crawler.stats.inc_value(stat_keys.LISTINGS_LEFT_EARLY)
             return
         yield self.listing_request(canonical_url(listing.next_page), walk=walk, known_pages=known_pages)
 
@@ -298,9 +297,9 @@ class PotusSpider(scrapy.Spider):
         except WorkerFailed as failure:
             yield PageFailure(requested, str(failure), response.status)
             return
-        self.crawler.stats.inc_value(EXTRACT_SECONDS_STAT, extracted.seconds)
+        self.crawler.stats.inc_value(stat_keys.EXTRACT_SECONDS, extracted.seconds)
         if isinstance(extracted.error, NotAnArticle):
-            self.crawler.stats.inc_value("potus/not_article")
+            self.crawler.stats.inc_value(stat_keys.NOT_ARTICLES)
             self.logger.info("Not an article: %s (%s)", response.url, extracted.error)
             return
         if extracted.error is not None:

@@ -1,0 +1,27 @@
+"""Keys of the Scrapy stats our components write and read, in one place: the spider and the pipelines count,
+the run recorder turns the counts into a ``crawl_runs`` row, the CLI reads them to choose its exit code."""
+
+from __future__ import annotations
+
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED
+
+RUN_ID = "potus/run_id"
+#: Article links found on listings, feeds and sitemaps (stored ones included), each counted once.
+ARTICLES_FOUND = "potus/articles_found"
+ARTICLE_OUTCOMES = {NEW: "potus/articles_new", CHANGED: "potus/articles_updated",
+                    UNCHANGED: "potus/articles_unchanged"}
+ARTICLES_GONE = "potus/articles_gone"
+FAILURES = "potus/failures"
+NOT_ARTICLES = "potus/not_article"
+#: Articles extracted in this run, those with each monitored field, and their median body length.
+EXTRACTED = "potus/extracted"
+FILLED_PREFIX = "potus/extracted_with/"
+BODY_WORDS_MEDIAN = "potus/body_words_median"
+EXTRACT_SECONDS = "potus/time/extract_s"
+STORE_SECONDS = "potus/time/store_s"
+#: Responses per kind of request (``request.meta["kind"]``: listing, feed, sitemap, article, recheck…).
+RESPONSES_BY_KIND_PREFIX = "potus/responses/"
+PROBLEMS = "potus/problems"
+LISTING_LINKS_SKIPPED = "potus/listing_links_skipped"
+LISTINGS_LEFT_EARLY = "potus/listings_left_early"
+SITEMAPS_UNCHANGED = "potus/sitemaps_unchanged"
