@@ -179,8 +179,11 @@ def open_existing(path: str) -> ArticleStore:
 def command_stats(args: argparse.Namespace) -> int:
     store = open_existing(args.db)
     print(f"{args.db}:")
-    for name, value in queries.summary(store.db).items():
-        print(f"  {name:<16} {value}")
+    # The report's headline figures, so the two never disagree; fill rates and runs in more detail below.
+    figures = queries.headline_figures(store.db)
+    counts = {name: value for name, value in figures.items() if name not in ("fill_rates", "last_run")}
+    for name, value in {**counts, "failures": store.db["failures"].count}.items():
+        print(f"  {name.replace('_', ' '):<16} {value}")
     print("Fields filled:")
     for field, rate in store.fill_rates().items():
         print(f"  {rate:6.1%}  {field}")

@@ -19,22 +19,43 @@ EXPORT_COLUMNS = ("url", "title", "published", "modified", "category", "language
 SNIPPET_WORDS = 16
 
 
-def summary(db: Database) -> dict[str, int | str | None]:
-    """Headline counts of the database."""
-    def scalar(sql: str) -> int | str | None:
-        return db.execute(sql).fetchone()[0]
+def scalar(db: Database, sql: str) -> int | str | None:
+    return db.execute(sql).fetchone()[0]
 
-    return {
-        "articles": scalar("select count(*) from articles where gone_since is null"),
-        "gone": scalar("select count(*) from articles where gone_since is not null"),
-        "revisions": scalar("select count(*) from article_revisions"),
-        "authors": db["authors"].count, "categories": db["categories"].count, "tags": db["tags"].count,
-        "source outlets": scalar("select count(distinct source_domain) from articles"),
-        "languages": scalar("select count(distinct language) from articles"),
-        "first published": scalar("select min(published) from articles"),
-        "last published": scalar("select max(published) from articles"),
-        "failures": db["failures"].count,
+
+def headline_figures(db: Database) -> dict:
+    """The figures at the top of the page. Counts are of articles still on the site (not gone) unless named."""
+    figures = {
+        "articles": scalar(db, "select count(*) from articles where gone_since is null"),
+        "gone": scalar(db, "select count(*) from articles where gone_since is not null"),
+        "revisions": scalar(db, "select count(*) from article_revisions"),
     }
+    # Terms in use by stored articles: the term tables also keep names only gone or edited articles had.
+    for _field, terms, links, column in LINKED_TERMS:
+        figures[terms] = scalar(db, f"select count(distinct l.{column}) from [{links}] l "
+                                    "join articles a on a.url = l.article_url where a.gone_since is null")
+    figures.update(
+        sources=scalar(db, "select count(*) from articles_by_source"),
+        languages=scalar(db, "select count(distinct language) from articles where gone_since is null"),
+        first_published=scalar(db, "select substr(min(published), 1, 10) from articles where gone_since is null"),
+        last_published=scalar(db, "select substr(max(published), 1, 10) from articles where gone_since is null"),
+    )
+    filled = {
+        "published": "coalesce(published, '') != ''",
+        "authors": "url in (select article_url from article_authors)",
+        "source_url": "coalesce(source_url, '') != ''",
+        "image_url": "coalesce(image_url, '') != ''",
+    }
+    # None rather than 0 % for an empty database: nothing is unfilled yet.
+    stored = figures["articles"]
+    figures["fill_rates"] = {
+        field: (scalar(db, f"select count(*) from articles where gone_since is null and {condition}") / stored
+                if stored else None)
+        for field, condition in filled.items()}
+    figures["last_run"] = next(db.query(
+        "select id, started, status, requests, articles_new as new, articles_updated as updated, "
+        "articles_unchanged as unchanged from crawl_runs order by id desc limit 1"), None)
+    return figures
 
 
 def last_runs(db: Database, limit: int = 5) -> list[dict]:

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from sqlite_utils import Database
 
+from .queries import headline_figures, scalar
 from .storage import VIEWS
 
 #: Categories drawn on their own in the timeline; the rest are summed as OTHER.
@@ -63,47 +64,6 @@ def open_database(db_path: str | Path) -> Database:
         raise ValueError(f"{path} is not a potus-crawler database with its views ({', '.join(sorted(missing))} "
                          "missing): crawl into it once to create them")
     return db
-
-
-def scalar(db: Database, sql: str) -> int | str | None:
-    return db.execute(sql).fetchone()[0]
-
-
-def headline_figures(db: Database) -> dict:
-    """The figures at the top of the page. Counts are of articles still on the site (not gone) unless named."""
-    figures = {
-        "articles": scalar(db, "select count(*) from articles where gone_since is null"),
-        "gone": scalar(db, "select count(*) from articles where gone_since is not null"),
-        "revisions": scalar(db, "select count(*) from article_revisions"),
-    }
-    # Terms in use by stored articles: the term tables also keep names only gone or edited articles had.
-    for terms, links, column in (("authors", "article_authors", "author_id"),
-                                 ("categories", "article_categories", "category_id"),
-                                 ("tags", "article_tags", "tag_id")):
-        figures[terms] = scalar(db, f"select count(distinct l.{column}) from [{links}] l "
-                                    "join articles a on a.url = l.article_url where a.gone_since is null")
-    figures.update(
-        sources=scalar(db, "select count(*) from articles_by_source"),
-        languages=scalar(db, "select count(distinct language) from articles where gone_since is null"),
-        first_published=scalar(db, "select substr(min(published), 1, 10) from articles where gone_since is null"),
-        last_published=scalar(db, "select substr(max(published), 1, 10) from articles where gone_since is null"),
-    )
-    filled = {
-        "published": "coalesce(published, '') != ''",
-        "authors": "url in (select article_url from article_authors)",
-        "source_url": "coalesce(source_url, '') != ''",
-        "image_url": "coalesce(image_url, '') != ''",
-    }
-    # None rather than 0 % for an empty database: nothing is unfilled yet.
-    stored = figures["articles"]
-    figures["fill_rates"] = {
-        field: (scalar(db, f"select count(*) from articles where gone_since is null and {condition}") / stored
-                if stored else None)
-        for field, condition in filled.items()}
-    figures["last_run"] = next(db.query(
-        "select id, started, status, requests, articles_new as new, articles_updated as updated, "
-        "articles_unchanged as unchanged from crawl_runs order by id desc limit 1"), None)
-    return figures
 
 
 @dataclass(frozen=True)

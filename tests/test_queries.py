@@ -1,4 +1,4 @@
-"""What analysts ask of the database: summary, search, export; and the CLI commands that print them."""
+"""What analysts ask of the database: headline figures, search, export; and the CLI commands that print them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from potus_crawler import export
 from potus_crawler.cli import main
-from potus_crawler.queries import export_rows, search, summary
+from potus_crawler.queries import export_rows, headline_figures, search
 from potus_crawler.storage import ArticleStore
 from test_storage import make_record
 
@@ -23,13 +23,13 @@ def store(demo_db):
     store.close()
 
 
-def test_summary_counts_what_is_stored(store, built_site):
-    figures = summary(store.db)
+def test_headline_figures_count_what_is_stored(store, built_site):
+    figures = headline_figures(store.db)
     assert figures["articles"] == len(built_site.expected_records) and figures["gone"] == 0
     assert figures["categories"] == 18
-    assert figures["source outlets"] == len({r["source_url"].split("/")[2] for r in built_site.expected_records.values()
-                                             if r["source_url"]})
-    assert figures["first published"] == min(r["published"] for r in built_site.expected_records.values())
+    assert figures["sources"] == len({r["source_url"].split("/")[2] for r in built_site.expected_records.values()
+                                      if r["source_url"]})
+    assert figures["first_published"] == min(r["published"] for r in built_site.expected_records.values())[:10]
 
 
 def test_search_ranks_the_article_about_the_terms_first_with_a_snippet(store):
