@@ -50,6 +50,11 @@ def read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error(CP1252_FALLBACK, read_as_cp1252)
 
 
+def header(response: Response, name: str) -> str | None:
+    """A response header as text (HTTP headers are Latin-1), None when absent or empty."""
+    return response.headers.get(name, b"").decode("latin-1") or None
+
+
 def page_text(response: HtmlResponse) -> str:
     """The page as text. Bytes that break the UTF-8 a page declares (text pasted from a Windows
     editor into a UTF-8 site) are read as Windows-1252, so they stay the characters they were."""
@@ -100,11 +105,10 @@ class PotusSpider(scrapy.Spider):
         try:
             self.known, self.walked_listings = store.known_articles(), store.walked_listings()
             self.last_crawl_started = store.last_finished_run_started()
-            window_start = self.window_start
             checked_before = (datetime.now(timezone.utc)
                               - timedelta(minutes=self.settings.getfloat("POTUS_RECHECK_MINUTES"))).isoformat()
-            due = store.due_for_recheck(None if self.full else window_start, checked_before)
-            retries = store.failed_urls_to_retry(window_start)
+            due = store.due_for_recheck(None if self.full else self.window_start, checked_before)
+            retries = store.failed_urls_to_retry(self.window_start)
         finally:
             store.close()
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
@@ -289,7 +293,7 @@ class PotusSpider(scrapy.Spider):
             return
         if not isinstance(response, HtmlResponse):
             # Scrapy makes a text response of any body that looks like text, whatever its content type.
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            content_type = header(response, "Content-Type") or "no content type"
             yield PageFailure(requested, f"not an HTML page ({content_type})", response.status)
             return
         try:
@@ -306,8 +310,7 @@ class PotusSpider(scrapy.Spider):
             yield PageFailure(requested, str(extracted.error), response.status)
             return
         yield FetchedArticle(extracted.record, found_by=response.meta["found_by"],
-                             etag=response.headers.get("ETag", b"").decode("latin-1") or None,
-                             http_last_modified=response.headers.get("Last-Modified", b"").decode("latin-1") or None)
+                             etag=header(response, "ETag"), http_last_modified=header(response, "Last-Modified"))
         if requested != extracted.record.url and requested in self.known:
             # A stored article that now redirects (a changed slug) lives on under its new URL only.
             yield ArticleGone(requested, response.meta.get("redirect_reasons", [301])[0])
