@@ -271,7 +271,13 @@ LASTING_NETWORK_FAULTS = {
 @pytest.mark.parametrize("name", LASTING_NETWORK_FAULTS)
 def test_a_lasting_network_fault_is_recorded_after_the_retries_and_nothing_half_written(crawl, name):
     """Every attempt fails: asked 1 + RETRIES times, recorded with the error's name and words, no partial article."""
-    assert crawl.requests(name) == RETRIES + 1
+    attempts = RETRIES + 1
+    if name == "connection reset for good":
+        # A kept-alive connection reset before any answer: the HTTP client (Twisted) sends the GET once more
+        # on a new connection, as RFC 9110 allows for an idempotent request, so an attempt arrives once or twice.
+        assert attempts <= crawl.requests(name) <= 2 * attempts
+    else:
+        assert crawl.requests(name) == attempts
     assert_recorded(crawl, name, LASTING_NETWORK_FAULTS[name], None)
 
 

@@ -37,6 +37,9 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
     }
 
     etag: str | None = None
+    #: Keep-alive, as nginx and every WordPress host speak: a connection per request would cost both
+    #: sides a TCP handshake and teardown per page, which no real crawl pays.
+    protocol_version = "HTTP/1.1"
 
     def translate_path(self, path: str) -> str:
         """A folder URL (slash form) as its index file, so it gets validators like any file."""
