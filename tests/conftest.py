@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,11 @@ def demo_db(built_site, tmp_path_factory):
 
 def read_page(site, path: str) -> str:
     return (site.root / path.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def callback_outputs(spider, callback: str, response) -> list:
+    """What an async spider callback yields for ``response``, run to its end."""
+    async def collect():
+        return [output async for output in getattr(spider, callback)(response)]
+
+    return asyncio.run(collect())

@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from benchmarks.incremental import crawl, last_run
+from conftest import callback_outputs
 from extractors import ExtractionError
 from extractors.feeds import parse_link_document
 from potus_crawler import __version__
@@ -48,8 +49,9 @@ def test_the_spider_schedules_no_link_off_the_site():
     assert "elsewhere.example" in html
     url = "https://potusnews.news/category/white-house-news/"
     response = HtmlResponse(url, body=html.encode(), encoding="utf-8",
-                            request=Request(url, meta={"walk": url, "known_pages": 0}))
-    requested = [output.url for output in spider.parse_listing(response) if isinstance(output, Request)]
+                            request=Request(url, meta={"kind": "listing", "walk": url, "known_pages": 0}))
+    requested = [output.url for output in callback_outputs(spider, "parse_listing", response)
+                 if isinstance(output, Request)]
     assert requested and all(link.startswith("https://potusnews.news/") for link in requested)
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
-from conftest import read_page
+from conftest import callback_outputs, read_page
 from potus_crawler import settings as project_settings
+from potus_crawler.extraction import WorkerFailed
 from potus_crawler.items import ArticleGone, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.spiders.potus import PotusSpider
 from potus_crawler.storage import KnownArticle
@@ -28,11 +28,8 @@ def known(url: str, last_checked: str) -> KnownArticle:
     return KnownArticle(url, "2025-03-01T00:00:00+00:00", last_checked, None, None, None)
 
 
-def outputs(spider: PotusSpider, response) -> list:
-    async def collect():
-        return [output async for output in spider.parse_article(response)]
-
-    return asyncio.run(collect())
+def outputs(spider: PotusSpider, response, callback: str = "parse_article") -> list:
+    return callback_outputs(spider, callback, response)
 
 
 def test_a_stored_article_that_redirects_to_a_new_slug_is_stored_anew_and_the_old_url_marked_moved(built_site):
@@ -96,12 +93,12 @@ def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_t
     cut = page.replace('<nav class="main-pagination', "<div>" * 300 + '<nav class="main-pagination', 1)
     assert cut != page
     response = HtmlResponse(url, body=cut.encode(), encoding="utf-8",
-                            request=Request(url, meta={"walk": url, "known_pages": 0}))
-    outputs = list(spider.parse_listing(response))
-    failures = [output for output in outputs if isinstance(output, PageFailure)]
+                            request=Request(url, meta={"kind": "listing", "walk": url, "known_pages": 0}))
+    results = outputs(spider, response, "parse_listing")
+    failures = [result for result in results if isinstance(result, PageFailure)]
     assert [failure.reason for failure in failures] == ["listing cut short: the HTML parser stopped part-way"]
-    assert not [output for output in outputs if isinstance(output, ListingWalked)]
-    assert [output for output in outputs if isinstance(output, Request) and output.meta.get("kind") == "article"]
+    assert not [result for result in results if isinstance(result, ListingWalked)]
+    assert [result for result in results if isinstance(result, Request) and result.meta.get("kind") == "article"]
 
 
 def test_a_recheck_date_that_is_no_date_stops_the_spider_before_it_fetches():
@@ -125,3 +122,18 @@ def test_post_sitemaps_dated_before_the_last_finished_crawl_are_not_fetched_agai
     assert fetched == [BASE + "/post-sitemap.xml", BASE + "/post-sitemap3.xml"]
     spider.full = True
     assert len(list(spider.parse_sitemap(response))) == 3
+
+
+def test_a_listing_whose_worker_failed_is_recorded_and_its_walk_not_taken_as_ended(built_site, monkeypatch):
+    spider = make_spider()
+    url = BASE + "/category/white-house-news/"
+    page = (Path(__file__).parent / "fixtures" / "not-article-category" / "page.html").read_text("utf-8")
+
+    async def worker_died(html, url):
+        raise WorkerFailed("the parsing worker died")
+
+    monkeypatch.setattr(spider.extraction, "parse_listing", worker_died)
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8",
+                            request=Request(url, meta={"kind": "listing", "walk": url, "known_pages": 0}))
+    assert outputs(spider, response, "parse_listing") == [
+        PageFailure(url, "listing: the parsing worker died", 200)]

@@ -26,7 +26,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from extractors import ExtractionError, Listing, NotAnArticle, parse_listing
+from extractors import ExtractionError, Listing, NotAnArticle
 from extractors.feeds import parse_link_document
 from extractors.normalize import canonical_url, parse_datetime, site_timezone
 from potus_crawler import stat_keys
@@ -37,8 +37,12 @@ from potus_crawler.storage import ArticleStore, KnownArticle
 #: Answers to a re-check that the callback handles itself instead of the error path.
 RECHECK_STATUSES = [304, 404, 410]
 GONE_STATUSES = (404, 410)
-#: Discovery pages go first, so each article is found by its cheapest source and scheduled once.
+#: Feeds and sitemaps go first, so an article is found by the cheapest source, and the articles they
+#: name reach the extraction workers at once. Listing walks, chains of pages that hold mostly
+#: articles the feeds and sitemaps named, keep the articles' priority: put first, they would keep
+#: the workers idle until every walk ended.
 DISCOVERY_PRIORITY = 10
+LISTING_PRIORITY = 1
 CP1252_FALLBACK = "potus-cp1252-fallback"
 
 
@@ -114,8 +118,9 @@ class PotusSpider(scrapy.Spider):
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
                          len(self.known), len(due), len(retries))
 
+        self.extraction.start()
         seeds = self.seed_urls()
-        yield self.discovery_request(self.base_url + "/", self.parse_menu, "menu")
+        yield self.discovery_request(self.base_url + "/", self.parse_listing, "menu")
         for url in [self.on_site(path) for path in self.settings.getlist("POTUS_FEEDS")] + [s + "feed/" for s in seeds]:
             yield self.discovery_request(url, self.parse_feed, "feed", errback=self.source_missing)
         sitemaps = [self.on_site(path) for path in self.settings.getlist("POTUS_SITEMAPS")]
@@ -161,12 +166,14 @@ class PotusSpider(scrapy.Spider):
 
     # -- requests ----------------------------------------------------------------------
 
-    def discovery_request(self, url: str, callback, kind: str, *, errback=None, **meta) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=errback or self.failed, priority=DISCOVERY_PRIORITY,
+    def discovery_request(self, url: str, callback, kind: str, *, errback=None, priority: int = DISCOVERY_PRIORITY,
+                          **meta) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=errback or self.failed, priority=priority,
                               meta={"kind": kind, **meta})
 
     def listing_request(self, url: str, *, walk: str, known_pages: int = 0) -> scrapy.Request:
-        return self.discovery_request(url, self.parse_listing, "listing", walk=walk, known_pages=known_pages)
+        return self.discovery_request(url, self.parse_listing, "listing", priority=LISTING_PRIORITY, walk=walk,
+                                      known_pages=known_pages)
 
     def sitemap_request(self, url: str, fallbacks: list[str] = ()) -> scrapy.Request:
         return self.discovery_request(url, self.parse_sitemap, "sitemap", errback=self.source_missing,
@@ -222,8 +229,6 @@ class PotusSpider(scrapy.Spider):
 
     # -- callbacks ---------------------------------------------------------------------
 
-    def parse_menu(self, response: Response):
-        yield from self.follow_categories(parse_listing(response.text, response.url))
 
     def follow_categories(self, listing: Listing):
         """Every category in the menu; the dupefilter keeps each to one walk."""
@@ -231,8 +236,22 @@ class PotusSpider(scrapy.Spider):
             if self.is_on_site(link, self.category_path):
                 yield self.listing_request(link, walk=link)
 
-    def parse_listing(self, response: Response):
-        listing = parse_listing(response.text, response.url)
+    async def parse_listing(self, response: Response):
+        """A category page or the home page (kind "menu", read for its menu only), parsed on a worker."""
+        try:
+            listing = await self.extraction.parse_listing(response.text, response.url)
+        except WorkerFailed as failure:
+            yield PageFailure(response.url, f"{response.meta['kind']}: {failure}", response.status)
+            return
+        if response.meta["kind"] == "menu":
+            results = self.follow_categories(listing)
+        else:
+            results = self.follow_listing(response, listing)
+        for result in results:
+            yield result
+
+    def follow_listing(self, response: Response, listing: Listing):
+        """The articles a listing page links to, and its next page unless the walk is over."""
         yield from self.follow_categories(listing)
         walk = response.meta["walk"]
         # Links an earlier page of this walk already gave (the featured block repeats on each page) are not news.
