@@ -10,6 +10,8 @@ site removed is marked gone, one it changed keeps its earlier versions in
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -195,6 +197,17 @@ class ArticleStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A transaction, or a savepoint inside one: on an error, rolled back whole with the ids cached in it."""
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            # Ids of terms inserted in the rolled-back transaction are gone with it.
+            self.term_ids.clear()
+            raise
 
     def save_article(self, record: ArticleRecord, run_id: int | None = None, *, found_by: str | None = None,
                      etag: str | None = None, http_last_modified: str | None = None) -> str:

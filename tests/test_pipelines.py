@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
@@ -54,45 +56,54 @@ def test_validate_drops_records_missing_a_required_field(crawler, field):
 
 
 @pytest.fixture
-def store_pipeline(crawler):
+def store_pipeline(tmp_path):
+    crawler = get_crawler(PotusSpider, {"POTUS_DB": str(tmp_path / "potus.db")})
+    crawler.stats.open_spider()
     pipeline = SQLiteStorePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    crawler.stats.set_value(RUN_ID, pipeline.store.start_run("potus", "https://potusnews.news"))
-    return pipeline
+    asyncio.run(pipeline.open_spider())
+    store = ArticleStore(pipeline.path)
+    crawler.stats.set_value(RUN_ID, store.start_run("potus", "https://potusnews.news"))
+    yield pipeline
+    store.close()
 
 
-def test_store_counts_each_outcome_and_records_failures(crawler, store_pipeline):
+def process(pipeline: SQLiteStorePipeline, *items) -> None:
+    async def one_by_one():
+        for item in items:
+            await pipeline.process_item(item)
+
+    asyncio.run(one_by_one())
+
+
+def test_store_counts_each_outcome_and_records_failures(store_pipeline):
     url = make_record().url
-    for item in (FetchedArticle(make_record(), "feed", etag='"v1"'), FetchedArticle(make_record(), "recheck"),
-                 FetchedArticle(make_record(body="Corrected text."), "recheck"), ArticleNotModified(url),
-                 ArticleGone(url, 410), ArticleGone(url, 410),
-                 PageFailure("https://potusnews.news/broken/", "no article text found", 200)):
-        store_pipeline.process_item(item)
-    db = store_pipeline.store.db
+    process(store_pipeline, FetchedArticle(make_record(), "feed", etag='"v1"'), FetchedArticle(make_record(), "recheck"),
+            FetchedArticle(make_record(body="Corrected text."), "recheck"), ArticleNotModified(url),
+            ArticleGone(url, 410), ArticleGone(url, 410),
+            PageFailure("https://potusnews.news/broken/", "no article text found", 200))
+    store_pipeline.close_spider()
+    store_pipeline.spider_closed(None, "finished")
+    db = ArticleStore(store_pipeline.path).db
     assert db["articles"].count == 1 and db["article_revisions"].count == 1
     assert db["articles"].get(url)["gone_status"] == 410
     assert [dict(r) for r in db.query("select url, reason, run_id from failures")] == [
         {"url": "https://potusnews.news/broken/", "reason": "no article text found", "run_id": 1}]
-    stats = crawler.stats.get_stats()
+    stats = store_pipeline.crawler.stats.get_stats()
     assert {key: stats.get(key) for key in ("potus/articles_new", "potus/articles_updated",
                                             "potus/articles_unchanged", "potus/articles_gone", "potus/failures",
                                             "potus/extracted", "potus/extracted_with/authors")} == {
         "potus/articles_new": 1, "potus/articles_updated": 1, "potus/articles_unchanged": 2,
         "potus/articles_gone": 1, "potus/failures": 1, "potus/extracted": 3, "potus/extracted_with/authors": 3}
-    store_pipeline.close_spider()
-    assert crawler.stats.get_value("potus/body_words_median") == 11
-    store_pipeline.spider_closed(None, "finished")
+    assert stats["potus/body_words_median"] == 11 and stats["potus/time/store_s"] > 0
+    db.close()
 
 
 @pytest.mark.parametrize(("reason", "committed"), [("finished", ["https://potusnews.news/category/a/"]),
                                                    ("shutdown", [])])
-def test_walked_listings_are_committed_only_by_a_finished_crawl(crawler, store_pipeline, tmp_path, reason, committed):
-    store_pipeline.store.close()
-    store_pipeline.path = tmp_path / "potus.db"
-    store_pipeline.open_spider()
-    store_pipeline.process_item(ListingWalked("https://potusnews.news/category/a/"))
+def test_walked_listings_are_committed_only_by_a_finished_crawl(store_pipeline, reason, committed):
+    process(store_pipeline, ListingWalked("https://potusnews.news/category/a/"))
     store_pipeline.close_spider()
     store_pipeline.spider_closed(None, reason)
-    store = ArticleStore(tmp_path / "potus.db")
+    store = ArticleStore(store_pipeline.path)
     assert sorted(store.walked_listings()) == committed
     store.close()

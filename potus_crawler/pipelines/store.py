@@ -3,14 +3,16 @@
 Articles are upserted by URL, so crawling twice adds no duplicate; a changed article
 keeps its previous version as a revision; a 304 only refreshes when it was checked;
 a 404/410 marks a stored article gone. Pages that gave no article, and records the
-validator dropped, go to ``failures`` with their reason. Listings walked to their
+validator dropped, go to ``failures`` with their reason. Writes run on the writer thread
+(``potus_crawler.writer``), committed in groups. Listings walked to their
 end are committed only when the crawl finishes, so an interrupted crawl never lets
 the next one stop early in a listing whose articles it did not all store.
 """
 
 from __future__ import annotations
 
-import time
+import asyncio
+from functools import partial
 from statistics import median
 
 from scrapy import signals
@@ -18,6 +20,7 @@ from scrapy import signals
 from potus_crawler import stat_keys
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.storage import UNCHANGED, ArticleStore
+from potus_crawler.writer import StoreWriter
 
 MONITORED_FIELDS = ("published", "authors")
 
@@ -27,7 +30,7 @@ class SQLiteStorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = crawler.settings["POTUS_DB"]
-        self.store: ArticleStore | None = None
+        self.writer: StoreWriter | None = None
         self.walked_listings: list[str] = []
         self.body_words: list[int] = []
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -37,45 +40,46 @@ class SQLiteStorePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def open_spider(self):
-        self.store = ArticleStore(self.path)
+    async def open_spider(self):
+        self.writer = StoreWriter(partial(ArticleStore, self.path))
+        await asyncio.wrap_future(self.writer.opened)
 
     def close_spider(self):
+        self.stats.set_value(stat_keys.STORE_SECONDS, self.writer.busy_seconds)
         if self.body_words:
             self.stats.set_value(stat_keys.BODY_WORDS_MEDIAN, median(self.body_words))
 
     def spider_closed(self, spider, reason):
         if reason == "finished" and self.walked_listings:
-            self.store.mark_listings_walked(self.walked_listings, self.run_id)
-        self.store.close()
+            self.writer.submit(ArticleStore.mark_listings_walked, self.walked_listings, self.run_id)
+        self.writer.close()
 
     @property
     def run_id(self) -> int | None:
         return self.stats.get_value(stat_keys.RUN_ID)
 
-    def process_item(self, item):
-        started = time.perf_counter()
-        self.store_item(item)
-        self.stats.inc_value(stat_keys.STORE_SECONDS, time.perf_counter() - started)
-        return item
+    def write(self, method, *args, **kwargs) -> asyncio.Future:
+        """``method(store, *args, **kwargs)`` on the writer thread, awaited without blocking the reactor."""
+        return asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
 
-    def store_item(self, item) -> None:
+    async def process_item(self, item):
         if isinstance(item, FetchedArticle):
             self.observe(item)
-            outcome = self.store.save_article(item.record, self.run_id, found_by=item.found_by, etag=item.etag,
-                                              http_last_modified=item.http_last_modified)
+            outcome = await self.write(ArticleStore.save_article, item.record, self.run_id, found_by=item.found_by,
+                                       etag=item.etag, http_last_modified=item.http_last_modified)
             self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[outcome])
         elif isinstance(item, ArticleNotModified):
-            self.store.mark_not_modified(item.url, self.run_id)
+            await self.write(ArticleStore.mark_not_modified, item.url, self.run_id)
             self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[UNCHANGED])
         elif isinstance(item, ArticleGone):
-            if self.store.mark_gone(item.url, item.http_status, self.run_id):
+            if await self.write(ArticleStore.mark_gone, item.url, item.http_status, self.run_id):
                 self.stats.inc_value(stat_keys.ARTICLES_GONE)
         elif isinstance(item, ListingWalked):
             self.walked_listings.append(item.url)
         elif isinstance(item, PageFailure):
-            self.store.record_failure(item.url, item.reason, item.http_status, self.run_id)
+            await self.write(ArticleStore.record_failure, item.url, item.reason, item.http_status, self.run_id)
             self.stats.inc_value(stat_keys.FAILURES)
+        return item
 
     def observe(self, item: FetchedArticle) -> None:
         """Fill rates of what this run extracted: a layout change shows here before anywhere else."""
@@ -87,5 +91,5 @@ class SQLiteStorePipeline:
 
     def item_dropped(self, item, response, exception):
         if isinstance(item, FetchedArticle):
-            self.store.record_failure(item.record.url or response.url, f"dropped: {exception}", response.status,
-                                      self.run_id)
+            self.writer.submit(ArticleStore.record_failure, item.record.url or response.url, f"dropped: {exception}",
+                               response.status, self.run_id)

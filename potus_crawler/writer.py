@@ -1,0 +1,116 @@
+"""Writes to the database on a thread of their own, committed in groups.
+
+The reactor's thread fetches, schedules and feeds the extraction workers; a write made
+there would stall all of that for as long as SQLite takes (the search index, the WAL, a
+checkpoint's disk writes). One thread owns the connection instead, and the pipeline
+awaits each write's outcome. Writes that queue up while a group commits go in together
+in one transaction (group commit), each in a savepoint of its own, so a failing write
+rolls back alone; a group holds at most ``GROUP_LIMIT`` writes, so transactions stay short.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from potus_crawler.storage import ArticleStore
+
+logger = logging.getLogger(__name__)
+
+#: The most writes one transaction holds: a reader waits on none of them, and a killed crawl
+#: loses at most these (fetched again by the next crawl, as they are not stored).
+GROUP_LIMIT = 64
+
+
+class StoreWriter:
+    """Runs ``write(store, *args)`` on the writer thread; ``submit`` returns the write's future."""
+
+    def __init__(self, open_store: Callable[[], ArticleStore]):
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        #: Done once the store is open (its migrations applied), or failed with the reason it could not be.
+        self.opened: Future = Future()
+        #: Seconds the thread spent writing and committing, and the transactions it committed.
+        self.busy_seconds = 0.0
+        self.commits = 0
+        self.thread = threading.Thread(target=self.serve, args=(open_store,), name="sqlite-writer", daemon=True)
+        self.thread.start()
+
+    def submit(self, write: Callable[..., Any], *args, **kwargs) -> Future:
+        future: Future = Future()
+        self.jobs.put((future, write, args, kwargs))
+        return future
+
+    def close(self) -> None:
+        """Write what is queued, close the store and end the thread."""
+        self.jobs.put(None)
+        self.thread.join()
+
+    def serve(self, open_store: Callable[[], ArticleStore]) -> None:
+        try:
+            store = open_store()
+        except BaseException as error:
+            # Every write fails with the reason, at once, rather than waiting on a store that never opened.
+            self.opened.set_exception(error)
+            self.fail_all(error)
+            return
+        self.opened.set_result(None)
+        try:
+            while True:
+                group, closing = self.next_group()
+                if group:
+                    started = time.perf_counter()
+                    self.commit(store, group)
+                    self.busy_seconds += time.perf_counter() - started
+                    self.commits += 1
+                if closing:
+                    return
+        finally:
+            store.close()
+
+    def fail_all(self, error: BaseException) -> None:
+        while True:
+            group, closing = self.next_group()
+            for future, *_ in group:
+                future.set_exception(error)
+            if closing:
+                return
+
+    def next_group(self) -> tuple[list, bool]:
+        """The writes waiting now (one, at least, waited for), and whether close() came after them."""
+        group = []
+        job = self.jobs.get()
+        while job is not None:
+            group.append(job)
+            if len(group) == GROUP_LIMIT:
+                return group, False
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                return group, False
+        return group, True
+
+    @staticmethod
+    def commit(store: ArticleStore, group: list) -> None:
+        outcomes = []
+        try:
+            with store.transaction():
+                for future, write, args, kwargs in group:
+                    try:
+                        with store.transaction():  # a savepoint: a write that fails part-way leaves nothing behind
+                            outcomes.append((future, write(store, *args, **kwargs), None))
+                    except Exception as error:
+                        outcomes.append((future, None, error))
+        except Exception as error:
+            # The commit failed (disk full, a lock held past the busy timeout): none of the group is stored.
+            logger.error("A group of %d writes was not committed: %s", len(group), error)
+            outcomes = [(future, None, error) for future, *_ in group]
+        for future, result, error in outcomes:
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
