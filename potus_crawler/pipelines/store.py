@@ -12,6 +12,8 @@ the next one stop early in a listing whose articles it did not all store.
 from __future__ import annotations
 
 import asyncio
+import logging
+from concurrent.futures import Future
 from functools import partial
 from statistics import median
 
@@ -21,6 +23,8 @@ from potus_crawler import stat_keys
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.storage import UNCHANGED, ArticleStore
 from potus_crawler.writer import StoreWriter
+
+logger = logging.getLogger(__name__)
 
 MONITORED_FIELDS = ("published", "authors")
 
@@ -91,5 +95,13 @@ class SQLiteStorePipeline:
 
     def item_dropped(self, item, response, exception):
         if isinstance(item, FetchedArticle):
-            self.writer.submit(ArticleStore.record_failure, item.record.url or response.url, f"dropped: {exception}",
-                               response.status, self.run_id)
+            url = item.record.url or response.url
+            written = self.writer.submit(ArticleStore.record_failure, url, f"dropped: {exception}", response.status,
+                                         self.run_id)
+            # Nothing awaits this write: a failure to record it is logged, not lost.
+            written.add_done_callback(partial(log_failed_write, f"the dropped article {url}"))
+
+
+def log_failed_write(what: str, written: Future) -> None:
+    if written.exception() is not None:
+        logger.error("Could not record %s: %s", what, written.exception())
