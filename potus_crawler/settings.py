@@ -19,9 +19,9 @@ Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first a
 - ``POTUS_FEEDS``, ``POTUS_SITEMAPS``: paths of the site's feeds (each seed category's feed
   is added) and of its sitemap indexes (the first one present is read).
 
-Extraction: ``POTUS_EXTRACTION_WORKERS`` processes extract articles (default: one per core; 0
-extracts in the crawler's own process); one taking over ``POTUS_EXTRACTION_TIMEOUT`` seconds
-is given up and recorded as a failure.
+Extraction: ``POTUS_EXTRACTION_WORKERS`` processes parse article and listing pages (default:
+one per core; 0 parses in the crawler's own process); a page taking over
+``POTUS_EXTRACTION_TIMEOUT`` seconds is given up and recorded as a failure.
 
 Retries: ``POTUS_RETRY_AFTER_MAX`` is the longest ``Retry-After`` (seconds) a retry waits for;
 a page asking for more is given up in this crawl (recorded as a failure) and retried by the next.
