@@ -50,6 +50,11 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
                     return os.path.join(translated, index)
         return translated
 
+    def handle_one_request(self) -> None:
+        # A kept-alive connection serves many requests: the last one's ETag must not answer for the next.
+        self.etag = None
+        super().handle_one_request()
+
     def send_head(self):
         path = self.translate_path(self.path)
         if os.path.isfile(path):
