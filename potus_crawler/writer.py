@@ -22,9 +22,13 @@ from potus_crawler.storage import ArticleStore
 
 logger = logging.getLogger(__name__)
 
-#: The most writes one transaction holds: a reader waits on none of them, and a killed crawl
-#: loses at most these (fetched again by the next crawl, as they are not stored).
+#: The most writes one transaction holds, so it stays short. A killed crawl loses the open group and
+#: the writes queued behind it; none was reported stored, and the next crawl fetches them again.
 GROUP_LIMIT = 64
+
+
+class TransactionLost(Exception):
+    """SQLite ended the group's transaction itself (disk full, I/O error): none of the group is stored."""
 
 
 class StoreWriter:
@@ -59,16 +63,30 @@ class StoreWriter:
             self.fail_all(error)
             return
         self.opened.set_result(None)
+        group: list = []
         try:
             while True:
                 group, closing = self.next_group()
+                # A write whose awaiting task was cancelled (the crawl shutting down) is not made.
+                group = [job for job in group if job[0].set_running_or_notify_cancel()]
                 if group:
                     started = time.perf_counter()
-                    self.commit(store, group)
+                    outcomes = self.commit(store, group)
                     self.busy_seconds += time.perf_counter() - started
                     self.commits += 1
+                    for future, result, error in outcomes:
+                        if error is None:
+                            future.set_result(result)
+                        else:
+                            future.set_exception(error)
                 if closing:
                     return
+        except BaseException as error:
+            # Never a dead thread with writes still awaited: the crawl would wait for them forever.
+            logger.exception("The writer thread failed; writes from now on fail")
+            for future, *_ in group:
+                fail(future, error)
+            self.fail_all(error)
         finally:
             store.close()
 
@@ -76,7 +94,7 @@ class StoreWriter:
         while True:
             group, closing = self.next_group()
             for future, *_ in group:
-                future.set_exception(error)
+                fail(future, error)
             if closing:
                 return
 
@@ -95,7 +113,8 @@ class StoreWriter:
         return group, True
 
     @staticmethod
-    def commit(store: ArticleStore, group: list) -> None:
+    def commit(store: ArticleStore, group: list) -> list[tuple[Future, Any, BaseException | None]]:
+        """The group in one transaction: (future, result, error) for each write."""
         outcomes = []
         try:
             with store.transaction():
@@ -104,13 +123,18 @@ class StoreWriter:
                         with store.transaction():  # a savepoint: a write that fails part-way leaves nothing behind
                             outcomes.append((future, write(store, *args, **kwargs), None))
                     except Exception as error:
+                        if not store.db.conn.in_transaction:
+                            raise TransactionLost(error) from error
                         outcomes.append((future, None, error))
         except Exception as error:
-            # The commit failed (disk full, a lock held past the busy timeout): none of the group is stored.
+            # The commit failed (disk full, a lock held past the busy timeout), or SQLite rolled the whole
+            # transaction back itself: none of the group is stored, the writes that had run included.
             logger.error("A group of %d writes was not committed: %s", len(group), error)
             outcomes = [(future, None, error) for future, *_ in group]
-        for future, result, error in outcomes:
-            if error is None:
-                future.set_result(result)
-            else:
-                future.set_exception(error)
+        return outcomes
+
+
+def fail(future: Future, error: BaseException) -> None:
+    """Fail a write not yet done; one whose awaiting task was cancelled is left cancelled."""
+    if not future.done() and (future.running() or future.set_running_or_notify_cancel()):
+        future.set_exception(error)

@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 
 from potus_crawler.storage import NEW, ArticleStore
-from potus_crawler.writer import GROUP_LIMIT, StoreWriter
+from potus_crawler.writer import GROUP_LIMIT, StoreWriter, TransactionLost
 from test_storage import make_record
 
 
@@ -98,3 +98,36 @@ def test_a_store_that_cannot_open_fails_every_write_with_its_reason(tmp_path):
     with pytest.raises(OSError):
         write.result(timeout=30)
     writer.close()
+
+
+def test_a_write_whose_awaiting_task_was_cancelled_is_not_made_and_the_thread_goes_on(tmp_path):
+    path = tmp_path / "potus.db"
+    writer, release = opened_and_held(path)
+    cancelled = writer.submit(ArticleStore.save_article, record(1))
+    kept = writer.submit(ArticleStore.save_article, record(2))
+    assert cancelled.cancel()
+    release.set()
+    assert kept.result(timeout=30) == NEW
+    assert writer.submit(ArticleStore.save_article, record(3)).result(timeout=30) == NEW
+    writer.close()
+    assert stored_urls(path) == [record(2).url, record(3).url]
+
+
+def test_a_transaction_sqlite_ended_itself_fails_the_whole_group_and_the_writer_goes_on(tmp_path):
+    path = tmp_path / "potus.db"
+    writer, release = opened_and_held(path)
+
+    def transaction_lost(store):
+        # What SQLite does on a full disk or an I/O error: the whole transaction is rolled back.
+        store.db.execute("ROLLBACK")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    group = [writer.submit(ArticleStore.save_article, record(1)), writer.submit(transaction_lost),
+             writer.submit(ArticleStore.save_article, record(2))]
+    release.set()
+    for future in group:
+        with pytest.raises(TransactionLost, match="disk is full"):
+            future.result(timeout=30)
+    assert writer.submit(ArticleStore.save_article, record(3)).result(timeout=30) == NEW
+    writer.close()
+    assert stored_urls(path) == [record(3).url]

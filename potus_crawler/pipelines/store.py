@@ -55,7 +55,8 @@ class SQLiteStorePipeline:
 
     def spider_closed(self, spider, reason):
         if reason == "finished" and self.walked_listings:
-            self.writer.submit(ArticleStore.mark_listings_walked, self.walked_listings, self.run_id)
+            written = self.writer.submit(ArticleStore.mark_listings_walked, self.walked_listings, self.run_id)
+            written.add_done_callback(partial(log_failed_write, "the listings walked to their end"))
         self.writer.close()
 
     @property
