@@ -60,8 +60,9 @@ def start_worker() -> None:
     exit_with_parent()
     try:
         extract(WARM_UP_PAGE, "http://localhost/warm-up/")
-    except ExtractionError:
-        pass
+    except Exception:
+        # A worker that raised here would break every pool; let the pages show what is wrong instead.
+        logger.exception("The extraction worker's warm-up failed")
 
 
 def exit_with_parent() -> None:
@@ -105,9 +106,10 @@ class ExtractionPool:
     def current(self) -> ProcessPoolExecutor:
         """The pool to give the next page to: a new one when there is none or the current one has done its share."""
         if self.executor is not None and self.submitted >= self.pages_per_pool:
-            # The pages already given to the old pool finish first (a few, milliseconds each): two pools
-            # side by side would double the workers' memory for a while.
-            self.executor.shutdown(wait=True)
+            # The old pool ends once it has extracted the pages it was given; waiting for that here would
+            # block the reactor, and forever with a hung worker, whose timeout the reactor has to run.
+            # Meanwhile both pools are up: the workers' memory doubles for a fraction of a second.
+            self.executor.shutdown(wait=False)
             self.executor = None
         if self.executor is None:
             # Forked children would inherit the reactor's threads and sockets; spawned ones start clean.
@@ -154,11 +156,11 @@ class ExtractionPool:
         Only the pool the failing page ran on is dropped: the pages that fail with it must not
         take down the pool that has replaced it meanwhile.
         """
-        if broken is not self.executor:
-            return
-        logger.error("Restarting the extraction pool: %s", why)
-        self.executor = None
-        # A hung worker would never finish: ProcessPoolExecutor has no public way to stop one.
+        if broken is self.executor:
+            logger.error("Restarting the extraction pool: %s", why)
+            self.executor = None
+        # A hung worker would never finish, in the current pool or in one retired to make way for a
+        # fresh one: ProcessPoolExecutor has no public way to stop one.
         for process in list((getattr(broken, "_processes", None) or {}).values()):
             process.kill()
         broken.shutdown(wait=False)

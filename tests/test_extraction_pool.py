@@ -78,8 +78,10 @@ def test_workers_are_replaced_after_their_share_of_pages_while_pages_wait(built_
 def test_a_hung_page_among_many_costs_only_the_pages_of_its_pool(built_site):
     good = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
     hung = (good[0] + POISON, "https://potusnews.news/hang/")
-    pages = [good, hung] + [good] * 30
-    results = run(ExtractionPool(2, "UTC", timeout=2, task=dies_or_hangs_on_poison), *pages, concurrently=True,
+    pages = [good, hung] + [good] * 38
+    # The timeout counts from submission: the first pages given to the replacing pool wait for its
+    # workers to start and warm up (about a second), well inside 3 s.
+    results = run(ExtractionPool(2, "UTC", timeout=3, task=dies_or_hangs_on_poison), *pages, concurrently=True,
                   stagger=0.15)
     failed = [index for index, result in enumerate(results) if isinstance(result, WorkerFailed)]
     assert 1 in failed

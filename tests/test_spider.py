@@ -137,3 +137,23 @@ def test_a_listing_whose_worker_failed_is_recorded_and_its_walk_not_taken_as_end
                             request=Request(url, meta={"kind": "listing", "walk": url, "known_pages": 0}))
     assert outputs(spider, response, "parse_listing") == [
         PageFailure(url, "listing: the parsing worker died", 200)]
+
+
+def test_a_listing_that_is_no_page_is_recorded_and_its_walk_not_taken_as_ended():
+    spider = make_spider()
+    url = BASE + "/category/white-house-news/page/2/"
+    response = HtmlResponse(url, body=b"", encoding="utf-8",
+                            request=Request(url, meta={"kind": "listing", "walk": url, "known_pages": 0}))
+    failure, = outputs(spider, response, "parse_listing")
+    assert isinstance(failure, PageFailure) and failure.url == url and failure.reason.startswith("listing: ")
+
+
+def test_the_home_page_is_read_for_its_menu_only(built_site):
+    spider = make_spider()
+    url = BASE + "/"
+    response = HtmlResponse(url, body=read_page(built_site, "/").encode(), encoding="utf-8",
+                            request=Request(url, meta={"kind": "menu"}))
+    results = outputs(spider, response, "parse_listing")
+    assert results and all(isinstance(result, Request) and result.meta["kind"] == "listing"
+                           and result.url.startswith(BASE + "/category/") for result in results)
+    assert not spider.found

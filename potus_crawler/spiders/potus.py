@@ -37,10 +37,11 @@ from potus_crawler.storage import ArticleStore, KnownArticle
 #: Answers to a re-check that the callback handles itself instead of the error path.
 RECHECK_STATUSES = [304, 404, 410]
 GONE_STATUSES = (404, 410)
-#: Feeds and sitemaps go first, so an article is found by the cheapest source, and the articles they
-#: name reach the extraction workers at once. Listing walks, chains of pages that hold mostly
-#: articles the feeds and sitemaps named, keep the articles' priority: put first, they would keep
-#: the workers idle until every walk ended.
+#: Feeds and sitemaps go first, so an article is found by the cheapest source. Listing pages come
+#: next, ahead of articles, yet a walk never runs ahead of them: it has one page pending at a time,
+#: and each page waits for the one before to be parsed on the workers, behind the articles queued
+#: there. So walks and articles advance together and the workers are never left idle while walks go
+#: on (as they were when listings were parsed in the reactor's thread, ahead of every article).
 DISCOVERY_PRIORITY = 10
 LISTING_PRIORITY = 1
 CP1252_FALLBACK = "potus-cp1252-fallback"
@@ -240,7 +241,7 @@ class PotusSpider(scrapy.Spider):
         """A category page or the home page (kind "menu", read for its menu only), parsed on a worker."""
         try:
             listing = await self.extraction.parse_listing(response.text, response.url)
-        except WorkerFailed as failure:
+        except (WorkerFailed, ExtractionError) as failure:
             yield PageFailure(response.url, f"{response.meta['kind']}: {failure}", response.status)
             return
         if response.meta["kind"] == "menu":
