@@ -130,8 +130,8 @@ def article_pages(site, content: DemoContent) -> Iterator[tuple[str, Path]]:
 def floor(site, content: DemoContent) -> tuple[float, int]:
     """Our extractor alone over every article page, in one fresh process: (articles/s, mean page bytes).
 
-    A process of its own, as the workers are: this one holds the generated site and serves it, and
-    collecting its garbage would slow the extractor down by a fifth.
+    A process of its own, as each worker is, so that what this one holds and does (the generated
+    site, the server and its threads) does not weigh on the floor.
     """
     pages = [(url, str(path)) for url, path in article_pages(site, content)]
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
