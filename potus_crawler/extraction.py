@@ -25,8 +25,8 @@ from extractors.normalize import site_timezone
 logger = logging.getLogger(__name__)
 
 #: Workers are replaced after this many pages each, so memory a page leaves behind cannot build up
-#: without end; rarely, as a new worker costs a second of imports and warm-up, and replacing the pool
-#: waits for the old one's pages. (A worker's RSS measured flat at 194 MiB over 10,000 pages.)
+#: without end; rarely, as a new worker costs a second of imports and warm-up. (A worker's RSS
+#: measured flat at 194 MiB over 10,000 pages.)
 PAGES_PER_WORKER = 20000
 #: How often a worker checks that the crawler that started it is still there.
 PARENT_CHECK_SECONDS = 1.0

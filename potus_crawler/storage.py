@@ -220,39 +220,34 @@ class ArticleStore:
             "last_seen": seen, "last_checked": seen, "last_run_id": run_id, "etag": etag,
             "http_last_modified": http_last_modified, "gone_since": None, "gone_status": None,
         }
-        try:
-            with self.db.atomic():
-                stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
-                if stored is not None:
-                    row.update({column: stored[column] for column in KEPT_WHEN_MISSING
-                                if not row[column] and stored[column]})
-                if stored is None:
-                    outcome = NEW
-                    row.update(first_seen=seen, found_by=found_by)
-                elif any(stored[column] != row[column] for column in VERSIONED_COLUMNS):
-                    outcome = CHANGED
-                    self.db.execute(REVISION_INSERT, [record.url, run_id, seen,
-                                                      *(stored[column] for column in REVISION_COLUMNS)])
-                else:
-                    outcome = UNCHANGED
-                self.upsert_row(row)
-                for field, terms, links, column in LINKED_TERMS:
-                    if not getattr(record, field) and stored is not None:
-                        continue
-                    self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
-                    self.db.conn.executemany(
-                        f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
-                        [(record.url, self.term_id(terms, name), position)
-                         for position, name in enumerate(getattr(record, field))])
-                self.db.execute("delete from related_links where article_url = ?", [record.url])
+        with self.transaction():
+            stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
+            if stored is not None:
+                row.update({column: stored[column] for column in KEPT_WHEN_MISSING
+                            if not row[column] and stored[column]})
+            if stored is None:
+                outcome = NEW
+                row.update(first_seen=seen, found_by=found_by)
+            elif any(stored[column] != row[column] for column in VERSIONED_COLUMNS):
+                outcome = CHANGED
+                self.db.execute(REVISION_INSERT, [record.url, run_id, seen,
+                                                  *(stored[column] for column in REVISION_COLUMNS)])
+            else:
+                outcome = UNCHANGED
+            self.upsert_row(row)
+            for field, terms, links, column in LINKED_TERMS:
+                if not getattr(record, field) and stored is not None:
+                    continue
+                self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
                 self.db.conn.executemany(
-                    "insert into related_links (article_url, position, url, title, published) values (?, ?, ?, ?, ?)",
-                    [(record.url, position, link.url, link.title, link.published)
-                     for position, link in enumerate(record.related_links)])
-        except BaseException:
-            # Ids of terms inserted in the rolled-back transaction are gone with it.
-            self.term_ids.clear()
-            raise
+                    f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
+                    [(record.url, self.term_id(terms, name), position)
+                     for position, name in enumerate(getattr(record, field))])
+            self.db.execute("delete from related_links where article_url = ?", [record.url])
+            self.db.conn.executemany(
+                "insert into related_links (article_url, position, url, title, published) values (?, ?, ?, ?, ?)",
+                [(record.url, position, link.url, link.title, link.published)
+                 for position, link in enumerate(record.related_links)])
         return outcome
 
     def upsert_row(self, row: dict) -> None:
