@@ -27,7 +27,7 @@ from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
-from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
 DEMO_DB = "data/demo.db"
@@ -170,10 +170,19 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def open_existing(path: str) -> ArticleStore:
-    """The database at ``path``, upgraded in place if older; never a new empty one by mistake."""
+    """The database at ``path``, read-only; never a new empty one by mistake. One written by an older
+    version is upgraded in place first, as the next crawl would: the one time reading writes."""
     if not Path(path).is_file():
         raise SystemExit(f"potus-crawler: no database at {path} (run a crawl first, or give --db)")
-    return ArticleStore(path)
+    try:
+        return ArticleStore.for_reading(path)
+    except OutdatedSchema:
+        try:
+            ArticleStore(path).close()
+        except sqlite3.OperationalError as error:
+            raise SystemExit(f"potus-crawler: {path} was written by an older version and cannot be upgraded "
+                             f"here ({error}): the next crawl upgrades it") from None
+    return ArticleStore.for_reading(path)
 
 
 def command_stats(args: argparse.Namespace) -> int:

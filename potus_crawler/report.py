@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -23,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 from sqlite_utils import Database
 
 from .queries import headline_figures, scalar
-from .storage import VIEWS
+from .storage import ArticleStore, OutdatedSchema
 
 #: Categories drawn on their own in the timeline; the rest are summed as OTHER.
 TOP_CATEGORIES = 8
@@ -58,12 +57,11 @@ def open_database(db_path: str | Path) -> Database:
     path = Path(db_path).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"no database at {path}")
-    db = Database(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True))
-    missing = set(VIEWS) - set(db.view_names())
-    if missing:
-        raise ValueError(f"{path} is not a potus-crawler database with its views ({', '.join(sorted(missing))} "
-                         "missing): crawl into it once to create them")
-    return db
+    try:
+        return ArticleStore.for_reading(path).db
+    except OutdatedSchema as outdated:
+        raise ValueError(f"{path} is not a potus-crawler database of this version ({outdated}): crawl into it "
+                         "once to create or upgrade its schema") from None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ site removed is marked gone, one it changed keeps its earlier versions in
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -178,8 +179,26 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+class OutdatedSchema(Exception):
+    """A database opened for reading lacks migrations this version has: writing to it applies them."""
+
+
 class ArticleStore:
     """Reads and writes of one database file (``":memory:"`` for tests)."""
+
+    @classmethod
+    def for_reading(cls, path: str | Path) -> ArticleStore:
+        """The database at ``path``, read-only: no migration, no write, so reading needs no write access
+        and never changes the file under a crawl. ``OutdatedSchema`` when it lacks migrations."""
+        store = cls.__new__(cls)
+        store.db = Database(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True))
+        store.db.execute("PRAGMA busy_timeout = 5000")
+        store.term_ids = {}
+        pending = [migration.name for migration in migrations.pending(store.db)]
+        if pending:
+            store.close()
+            raise OutdatedSchema(f"{path} lacks the migrations {', '.join(pending)}")
+        return store
 
     def __init__(self, path: str | Path):
         if str(path) != ":memory:":

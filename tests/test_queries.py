@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import tracemalloc
 
 import pytest
+from sqlite_utils import Database
 
 from potus_crawler import export
-from potus_crawler.cli import main
+from potus_crawler.cli import main, open_existing
 from potus_crawler.queries import export_rows, headline_figures, search
-from potus_crawler.storage import ArticleStore
+from potus_crawler.storage import ArticleStore, OutdatedSchema, migrations
 from test_storage import make_record
 
 
@@ -113,3 +115,30 @@ def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path):
     with pytest.raises(SystemExit, match="no database at"):
         main(["stats", "--db", str(tmp_path / "none.db")])
     assert not (tmp_path / "none.db").exists()
+
+
+def test_the_analysts_commands_read_without_writing(demo_db, tmp_path, capsys):
+    """Opened read-only: the file is never written, and the connection refuses a write."""
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(demo_db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    before = copy.read_bytes()
+    assert main(["stats", "--db", str(copy)]) == 0
+    assert main(["search", "Hegseth", "--db", str(copy)]) == 0
+    assert copy.read_bytes() == before
+    store = open_existing(str(copy))
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.db.execute("delete from articles")
+    store.close()
+
+
+def test_a_database_of_an_older_version_is_upgraded_once_then_read(tmp_path, capsys):
+    path = tmp_path / "old.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="compare_dates_as_instants")
+    old.close()
+    with pytest.raises(OutdatedSchema, match="compare_dates_as_instants"):
+        ArticleStore.for_reading(path)
+    assert main(["stats", "--db", str(path)]) == 0
+    assert "articles         0" in capsys.readouterr().out
+    ArticleStore.for_reading(path).close()
