@@ -27,7 +27,7 @@ from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
-from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema, read_only_connection
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
 DEMO_DB = "data/demo.db"
@@ -125,7 +125,7 @@ def clear_demo_database(path: Path) -> None:
     if not path.exists():
         return
     # Read-only: opening it as a store would migrate somebody's database before refusing to touch it.
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+    with closing(read_only_connection(path)) as connection:
         try:
             foreign = connection.execute(
                 "select count(*) from articles where url not like 'http://127.0.0.1:%'").fetchone()[0]

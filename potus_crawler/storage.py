@@ -179,6 +179,11 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def read_only_connection(path: str | Path) -> sqlite3.Connection:
+    """A connection that cannot write to the file at ``path`` (SQLite's ``mode=ro``), whatever its schema."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
 class OutdatedSchema(Exception):
     """A database opened for reading lacks migrations this version has: writing to it applies them."""
 
@@ -191,7 +196,7 @@ class ArticleStore:
         """The database at ``path``, read-only: no migration, no write, so reading needs no write access
         and never changes the file under a crawl. ``OutdatedSchema`` when it lacks migrations."""
         store = cls.__new__(cls)
-        store.db = Database(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True))
+        store.db = Database(read_only_connection(path))
         store.db.execute("PRAGMA busy_timeout = 5000")
         store.term_ids = {}
         pending = [migration.name for migration in migrations.pending(store.db)]

@@ -230,7 +230,6 @@ class PotusSpider(scrapy.Spider):
 
     # -- callbacks ---------------------------------------------------------------------
 
-
     def follow_categories(self, listing: Listing):
         """Every category in the menu; the dupefilter keeps each to one walk."""
         for link in map(canonical_url, listing.menu_links):
