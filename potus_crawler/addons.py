@@ -12,3 +12,13 @@ class ContactUserAgent:
     def update_settings(self, settings) -> None:
         settings.set("USER_AGENT", settings["POTUS_USER_AGENT"].format(contact=settings["POTUS_CONTACT"]),
                      priority="addon")
+
+
+class StatsDumpAtDebug:
+    """Scrapy's dump of every stat (some 50 lines at the end of each crawl) only when debugging:
+    ``crawl_runs`` keeps the figures that matter, and the command prints its summary. An explicit
+    ``-s STATS_DUMP=1`` outranks the add-on."""
+
+    def update_settings(self, settings) -> None:
+        if str(settings.get("LOG_LEVEL")).upper() != "DEBUG":
+            settings.set("STATS_DUMP", False, priority="addon")

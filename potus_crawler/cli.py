@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import sys
 import time
-from contextlib import closing
+from contextlib import ExitStack, closing
+from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -27,10 +30,16 @@ from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
+from potus_crawler.logs import tracebacks_in_one_line
+from potus_crawler.setting_checks import BadSetting, check_settings
+from potus_crawler.shutdown import ShutdownOnSignals, exit_code
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema, read_only_connection
 
-EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 2, 3, 4, 75
 DEMO_DB = "data/demo.db"
+#: Where the commands ``demo --serve`` suggests write: not DEMO_DB, which each demo run clears.
+SERVED_DEMO_DB = "data/demo-served.db"
+DEMO_PORT = 8765
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -40,16 +49,60 @@ DEMO_SETTINGS = {
 }
 
 
-def run_crawl(base_url: str, db_path: str, settings: dict | None = None) -> dict:
-    """Run the ``potus`` spider in this process; returns its Scrapy stats."""
-    crawl_settings = Settings()
-    crawl_settings.setmodule("potus_crawler.settings", priority="project")
-    crawl_settings.setdict({**(settings or {}), "POTUS_DB": db_path}, priority="cmdline")
-    process = CrawlerProcess(crawl_settings)
+class CommandFailed(Exception):
+    """Ends a command with one line on standard error and the exit code given."""
+
+    def __init__(self, command: str, message: str, exit_code: int):
+        super().__init__(f"potus-crawler {command}: {message}")
+        self.exit_code = exit_code
+
+
+@dataclass
+class CrawlOutcome:
+    stats: dict
+    #: The first SIGINT or SIGTERM that stopped the crawl, None when it ran to its end.
+    signal: int | None
+
+    @property
+    def interrupted(self) -> bool:
+        return self.signal is not None
+
+
+def crawl_settings(overrides: dict) -> Settings:
+    """The project's settings with the command line's on top, as ``scrapy crawl -s`` would give them."""
+    settings = Settings()
+    settings.setmodule("potus_crawler.settings", priority="project")
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(settings: Settings) -> CrawlOutcome:
+    """Run the ``potus`` spider in this process, stopped as ``potus_crawler.shutdown`` says on a signal."""
+    process = CrawlerProcess(settings)
+    tracebacks_in_one_line(settings["LOG_LEVEL"])
     crawler = process.create_crawler("potus")
-    process.crawl(crawler, base_url=base_url)
-    process.start()
-    return crawler.stats.get_stats()
+    shutdown = ShutdownOnSignals(process)
+    # Ours instead of Scrapy's, from before the reactor starts: a signal while it starts stops it too.
+    shutdown.install()
+    process.crawl(crawler)
+    process.start(install_signal_handlers=False)
+    stats = crawler.stats.get_stats()
+    if shutdown.interrupted_at_once and stats.get(stat_keys.RUN_ID):
+        # Stopped at once: the run recorder never saw the spider close.
+        with closing(ArticleStore(settings["POTUS_DB"])) as store:
+            store.finish_run(stats[stat_keys.RUN_ID], "interrupted", finish_reason="stopped at once",
+                             problems=f"stopped at once by a second {signal.Signals(shutdown.first_signal).name}")
+    return CrawlOutcome(stats, shutdown.first_signal)
+
+
+def checked_settings(command: str, overrides: dict) -> Settings:
+    """The crawl's settings, every one checked: a bad one ends the command with one line and EXIT_USAGE."""
+    settings = crawl_settings(overrides)
+    try:
+        check_settings(settings)
+    except BadSetting as bad:
+        raise CommandFailed(command, str(bad), EXIT_USAGE) from None
+    return settings
 
 
 def crawl_counts(stats: dict) -> str:
@@ -69,6 +122,16 @@ def setting_pair(text: str) -> tuple[str, str]:
     return name, value
 
 
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}")
+    return port
+
+
 def since_date(text: str) -> str:
     """``--since``: any date dateparser reads ("2025-03-10", "3 days ago"), as ISO 8601 in UTC."""
     moment = parse_datetime(text)
@@ -78,11 +141,16 @@ def since_date(text: str) -> str:
 
 
 def command_crawl(args: argparse.Namespace) -> int:
-    settings = dict(args.set)
+    overrides = {"LOG_LEVEL": "ERROR" if args.quiet else "INFO" if args.verbose else "WARNING",
+                 "POTUS_PROGRESS": "off" if args.quiet else "line" if sys.stderr.isatty() else "log",
+                 **dict(args.set), "POTUS_DB": args.db}
+    if args.base_url:
+        overrides["POTUS_BASE_URL"] = args.base_url
     if args.full:
-        settings["POTUS_FULL"] = True
+        overrides["POTUS_FULL"] = True
     if args.since:
-        settings["POTUS_RECHECK_SINCE"] = args.since
+        overrides["POTUS_RECHECK_SINCE"] = args.since
+    settings = checked_settings("crawl", overrides)
     started = time.monotonic()
     try:
         with crawl_lock(args.db):
@@ -91,16 +159,20 @@ def command_crawl(args: argparse.Namespace) -> int:
             store.close()
             if interrupted:
                 print(f"potus-crawler crawl: {interrupted} earlier run(s) had died; this one picks up after them")
-            stats = run_crawl(args.base_url, args.db, settings)
+            outcome = run_crawl(settings)
     except AlreadyRunning as busy:
         print(f"potus-crawler crawl: not started: {busy}", file=sys.stderr)
         return EXIT_LOCKED
-    reason = stats.get("finish_reason")
-    print(f"crawl {reason} in {time.monotonic() - started:.1f} s: {crawl_counts(stats)} "
+    stats = outcome.stats
+    ended = (f"interrupted by {signal.Signals(outcome.signal).name}" if outcome.interrupted
+             else stats.get("finish_reason"))
+    print(f"crawl {ended} after {time.monotonic() - started:.1f} s: {crawl_counts(stats)} "
           f"(run {stats.get(stat_keys.RUN_ID)} in {args.db})")
+    if outcome.interrupted:
+        return exit_code(outcome.signal)
     for problem in stats.get(stat_keys.PROBLEMS, []):
         print(f"potus-crawler crawl: {problem}", file=sys.stderr)
-    if reason != "finished":
+    if stats.get("finish_reason") != "finished":
         return EXIT_FAILED
     if not stats.get(stat_keys.ARTICLES_FOUND):
         return EXIT_NO_ARTICLES
@@ -139,13 +211,22 @@ def clear_demo_database(path: Path) -> None:
 
 
 def command_demo(args: argparse.Namespace) -> int:
+    if args.serve:
+        return serve_demo(args)
+    settings = checked_settings("demo", {**DEMO_SETTINGS, **dict(args.set), "POTUS_DB": args.db})
     clear_demo_database(Path(args.db))
     started = time.monotonic()
     with demo_site() as site:
         print(f"Demo site with {len(site.content.articles)} articles served at {site.base_url}")
-        stats = run_crawl(site.base_url, args.db, DEMO_SETTINGS)
+        settings.set("POTUS_BASE_URL", site.base_url, priority="cmdline")
+        outcome = run_crawl(settings)
         expected = site.expected_records
     seconds = time.monotonic() - started
+    stats = outcome.stats
+    if outcome.interrupted:
+        print(f"Demo interrupted by {signal.Signals(outcome.signal).name} after {seconds:.1f} s: "
+              f"{crawl_counts(stats)}; what was stored is in {args.db}")
+        return exit_code(outcome.signal)
 
     store = ArticleStore(args.db)
     stored = {url: store.load_record(url) for url in expected}
@@ -167,6 +248,41 @@ def command_demo(args: argparse.Namespace) -> int:
         print(f"DIFFERS {url}: {', '.join(fields)}", file=sys.stderr)
     store.close()
     return 1 if missing or differing or stats.get(stat_keys.FAILURES) else 0
+
+
+def installed_command(name: str) -> str:
+    """How to run one of this environment's commands from the current folder (``.venv/bin/scrapy``)."""
+    path = Path(sys.executable).parent / name
+    return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+
+
+def serve_demo(args: argparse.Namespace) -> int:
+    """``demo --serve``: the demo site on loopback until Ctrl-C, for trying crawls by hand."""
+    with ExitStack() as stack:
+        try:
+            site = stack.enter_context(demo_site(args.port))
+        except OSError as error:
+            print(f"potus-crawler demo: cannot serve on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        fast = "-s AUTOTHROTTLE_ENABLED=0 -s DOWNLOAD_DELAY=0"
+        print(f"Demo site with {len(site.content.articles)} articles served at {site.base_url}/\n"
+              "Crawl it with either of (scrapy from the project folder, which holds scrapy.cfg):\n"
+              f"  {installed_command('potus-crawler')} crawl --base-url {site.base_url} --db {SERVED_DEMO_DB} {fast}\n"
+              f"  {installed_command('scrapy')} crawl potus -a base_url={site.base_url} -s POTUS_DB={SERVED_DEMO_DB} {fast}",
+              flush=True)
+        try:
+            if args.changes:
+                print("Press Enter to publish the demo's changes (3 new posts, 1 edited, 1 removed), then crawl "
+                      "again to see them; Ctrl-C stops.", flush=True)
+                if sys.stdin.readline():
+                    site.apply_changes(datetime.now(timezone.utc))
+                    print("Changes published.", flush=True)
+            else:
+                print("Ctrl-C stops.", flush=True)
+            signal.pause()
+        except KeyboardInterrupt:
+            print("Demo site stopped.", flush=True)
+    return EXIT_OK
 
 
 def open_existing(path: str) -> ArticleStore:
@@ -264,6 +380,11 @@ def main(argv: list[str] | None = None) -> int:
                                    "POTUS_RECHECK_DAYS days)")
     crawl_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
                               help="a Scrapy setting, as with scrapy crawl -s (repeatable)")
+    loudness = crawl_parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true",
+                          help="print only the summary and errors (for cron); no progress")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="Scrapy's log at INFO: every request's fate, the settings, the middlewares")
     crawl_parser.set_defaults(handler=command_crawl)
 
     extract_parser = commands.add_parser("extract", help="print the article record of one stored HTML page as JSON")
@@ -273,6 +394,15 @@ def main(argv: list[str] | None = None) -> int:
 
     demo_parser = commands.add_parser("demo", help="serve the offline demo site on loopback and crawl it")
     demo_parser.add_argument("--db", default=DEMO_DB, help=f"SQLite file to write (default {DEMO_DB})")
+    demo_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
+                             help="a Scrapy setting for the demo's crawl, as with crawl -s (repeatable)")
+    demo_parser.add_argument("--serve", action="store_true",
+                             help="only serve the demo site on 127.0.0.1 until Ctrl-C, for crawling it by hand")
+    demo_parser.add_argument("--port", type=port_number, default=DEMO_PORT,
+                             help=f"with --serve: the port (default {DEMO_PORT}; the same port keeps the URLs)")
+    demo_parser.add_argument("--changes", action="store_true",
+                             help="with --serve: publish the demo's changes (new posts, an edit, a removal) "
+                                  "when Enter is pressed, to try incremental crawls")
     demo_parser.set_defaults(handler=command_demo)
 
     default_db = {"default": project_settings.POTUS_DB, "help": f"the database (default {project_settings.POTUS_DB})"}
@@ -306,8 +436,16 @@ def main(argv: list[str] | None = None) -> int:
     report_parser.set_defaults(handler=command_report)
 
     args = parser.parse_args(argv)
+    # SIGTERM ends an analyst's command as Ctrl-C does; a crawl installs its own graceful handlers.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return args.handler(args)
+    except CommandFailed as failed:
+        print(failed, file=sys.stderr)
+        return failed.exit_code
+    except KeyboardInterrupt:
+        print(f"potus-crawler {args.command}: interrupted", file=sys.stderr)
+        return exit_code(signal.SIGINT)
     except BrokenPipeError:
         # The reader stopped early (``export | head``): no error of ours, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,7 +1,8 @@
 """Record each crawl in the ``crawl_runs`` table: a row when it starts, its figures and health when it ends.
 
-A row left with status ``running`` after the process is gone marks a crawl that died;
-the next ``potus-crawler crawl`` marks it ``interrupted``.
+A crawl stopped by a signal ends ``interrupted``; a row left ``running`` after the process
+is gone marks a crawl that died (SIGKILL, a power cut), which the next ``potus-crawler
+crawl`` marks ``interrupted`` too.
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ class CrawlRunRecorder:
             figures[f"fill_{field}"] = stats.get(stat_keys.FILLED_PREFIX + field, 0) / extracted if extracted else None
         figures["body_words_median"] = stats.get(stat_keys.BODY_WORDS_MEDIAN)
 
-        if reason != "finished":
+        if reason == "shutdown":
+            # Stopped by a signal (Ctrl-C, SIGTERM): the next crawl picks up what this one did not do.
+            status, problems = "interrupted", []
+        elif reason != "finished":
             status, problems = "failed", [f"the crawl ended early: {reason}"]
         else:
             min_articles = settings.getint("POTUS_MONITOR_MIN_ARTICLES")

@@ -5,6 +5,10 @@ holds the GIL, so in the reactor's process it would leave one core busy and the 
 idle. Pages go to a process pool instead; the spider awaits the result without blocking
 the reactor. A worker that dies or hangs costs its page (recorded as a failure by the
 spider), never the crawl: the pool is started again.
+
+Workers ignore SIGINT and SIGTERM: a terminal's Ctrl-C, ``timeout`` and systemd's stop reach the
+whole process group, and a worker dying of them would cost the pages in flight that the crawler,
+stopping gracefully, still means to finish. The crawler ends them when it closes.
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+import weakref
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from extractors import ArticleRecord, ExtractionError, Listing, extract, parse_listing
@@ -30,6 +38,11 @@ logger = logging.getLogger(__name__)
 PAGES_PER_WORKER = 20000
 #: How often a worker checks that the crawler that started it is still there.
 PARENT_CHECK_SECONDS = 1.0
+#: Signals meant for the crawler that a worker must outlive (see the module's docstring).
+CRAWLER_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: How long new workers may take to start and warm up before the page waiting for them fails. Generous:
+#: on a loaded machine the imports alone take seconds, and no page's own timeout starts before then.
+START_TIMEOUT = 300.0
 
 
 class WorkerFailed(Exception):
@@ -55,8 +68,23 @@ WARM_UP_PAGE = (
 )
 
 
+@contextmanager
+def crawler_signals_blocked() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread for the block. A process started meanwhile inherits the
+    mask, so a worker cannot die of Ctrl-C while it imports, before its initializer ignores the signals;
+    a signal arriving meanwhile is held, then delivered to the crawler."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, CRAWLER_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def start_worker() -> None:
-    """Worker initializer: end with the crawler, then warm up the extractor."""
+    """Worker initializer: ignore the crawler's signals, end with the crawler, warm up the extractor."""
+    for signum in CRAWLER_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, CRAWLER_SIGNALS)
     exit_with_parent()
     try:
         extract(WARM_UP_PAGE, "http://localhost/warm-up/")
@@ -92,6 +120,9 @@ class ExtractionPool:
     Workers are replaced by a fresh pool after ``PAGES_PER_WORKER`` pages each. Not with
     ``max_tasks_per_child``: on Python 3.11 a pool that retires a worker while pages wait
     starts no replacement (CPython gh-115634), and the waiting pages hang.
+
+    A page's ``timeout`` counts once its pool's workers are up: starting them is allowed
+    ``START_TIMEOUT``, so a loaded machine's slow imports never fail a page.
     """
 
     def __init__(self, workers: int, timezone_name: str, timeout: float, task=extract_timed,
@@ -101,7 +132,10 @@ class ExtractionPool:
         self.task = task
         self.pages_per_pool = pages_per_worker * max(workers, 1)
         self.executor: ProcessPoolExecutor | None = None
+        #: The current pool's first tasks, done once its workers have started and warmed up.
+        self.warm_ups: list[Future] = []
         self.submitted = 0
+        LIVE_POOLS.add(self)
 
     def current(self) -> ProcessPoolExecutor:
         """The pool to give the next page to: a new one when there is none or the current one has done its share."""
@@ -116,16 +150,15 @@ class ExtractionPool:
             self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                 initializer=start_worker)
             self.submitted = 0
-        self.submitted += 1
+            # A spawned pool starts a worker for each task submitted while none is idle.
+            with crawler_signals_blocked():
+                self.warm_ups = [self.executor.submit(os.getpid) for _ in range(self.workers)]
         return self.executor
 
     def start(self) -> None:
         """Start every worker now, so they import and warm up while the crawl reads its feeds and sitemaps."""
         if self.workers:
-            executor = self.current()
-            # A spawned pool starts a worker for each task submitted while none is idle.
-            for _ in range(self.workers):
-                executor.submit(os.getpid)
+            self.current()
 
     async def extract(self, html: str, url: str) -> Extracted:
         return await self.run(self.task, html, url, self.timezone_name)
@@ -138,9 +171,22 @@ class ExtractionPool:
         """``function(html, url, *arguments)`` on a worker (in this process without workers)."""
         if not self.workers:
             return function(html, url, *arguments)
-        executor = self.current()
-        future = executor.submit(function, html, url, *arguments)
         try:
+            executor = self.current()
+            warm_ups = self.warm_ups
+            with crawler_signals_blocked():
+                future = executor.submit(function, html, url, *arguments)
+            self.submitted += 1
+        except BrokenProcessPool as broken:
+            # The pool broke before this page reached it (a worker that died with another page).
+            self.restart(self.executor, f"the pool was broken when {url} came")
+            raise WorkerFailed("the parsing pool had broken") from broken
+        except RuntimeError as closed:
+            # The crawl is closing, or the interpreter shutting down: no page is parsed any more.
+            raise WorkerFailed(f"the parsing pool is closed ({closed})") from None
+        try:
+            if not all(warm_up.done() for warm_up in warm_ups):
+                await self.started(warm_ups, url)
             # The time counts from submission: with a page or two queued per worker, that is seconds at most.
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except asyncio.TimeoutError:
@@ -150,22 +196,54 @@ class ExtractionPool:
             self.restart(executor, f"a worker died while parsing {url}")
             raise WorkerFailed("the parsing worker died") from broken
 
-    def restart(self, broken: ProcessPoolExecutor, why: str) -> None:
+    async def started(self, warm_ups: list[Future], url: str) -> None:
+        """Wait for a new pool's workers to start; BrokenProcessPool when one died doing so."""
+        try:
+            await asyncio.wait_for(asyncio.gather(*map(asyncio.wrap_future, warm_ups)), START_TIMEOUT)
+        except asyncio.TimeoutError:
+            raise BrokenProcessPool(f"the parsing workers did not start within {START_TIMEOUT:.0f} s, "
+                                    f"with {url} waiting") from None
+
+    def restart(self, broken: ProcessPoolExecutor | None, why: str) -> None:
         """Drop a failed pool: its other pages fail too; the next page starts a new pool.
 
         Only the pool the failing page ran on is dropped: the pages that fail with it must not
         take down the pool that has replaced it meanwhile.
         """
+        if broken is None:
+            return
         if broken is self.executor:
             logger.error("Restarting the extraction pool: %s", why)
             self.executor = None
         # A hung worker would never finish, in the current pool or in one retired to make way for a
         # fresh one: ProcessPoolExecutor has no public way to stop one.
-        for process in list((getattr(broken, "_processes", None) or {}).values()):
-            process.kill()
-        broken.shutdown(wait=False)
+        kill_workers(broken)
 
     def close(self) -> None:
+        """End the workers once they have finished the pages given to them (none is left when a crawl closes)."""
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+
+    def terminate(self) -> None:
+        """End the workers now, pages in flight or not: a crawl told to stop at once. (A pool retired
+        to make way for this one ends by itself within its last pages' timeout.)"""
+        if self.executor is not None:
+            kill_workers(self.executor)
+            self.executor = None
+
+
+#: Every pool not yet collected, for a crawl that must stop at once without knowing who started them.
+LIVE_POOLS: weakref.WeakSet[ExtractionPool] = weakref.WeakSet()
+
+
+def terminate_all() -> None:
+    for pool in list(LIVE_POOLS):
+        pool.terminate()
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Kill a pool's processes and let it go; its pages fail with BrokenProcessPool."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)

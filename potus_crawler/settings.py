@@ -44,7 +44,9 @@ POTUS_BASE_URL = os.environ.get("POTUS_BASE_URL", "https://potusnews.news")
 POTUS_DB = os.environ.get("POTUS_DB", "data/potus.db")
 POTUS_SEEDS = os.environ.get("POTUS_SEEDS", str(Path(__file__).resolve().parent.parent / "seeds" / "categories.txt"))
 POTUS_TIMEZONE = os.environ.get("POTUS_TIMEZONE", "UTC")
-POTUS_CONTACT = os.environ.get("POTUS_CONTACT", "https://github.com/potus-crawler")
+#: Warned about on a crawl of anything but loopback: the site's owner should reach whoever runs it.
+DEFAULT_CONTACT = "https://github.com/potus-crawler"
+POTUS_CONTACT = os.environ.get("POTUS_CONTACT", DEFAULT_CONTACT)
 
 POTUS_FULL = False
 POTUS_RECHECK_SINCE = None
@@ -108,10 +110,15 @@ ITEM_PIPELINES = {
 }
 ADDONS = {
     "potus_crawler.addons.ContactUserAgent": 0,
+    "potus_crawler.addons.StatsDumpAtDebug": 0,
 }
 EXTENSIONS = {
     "potus_crawler.extensions.CrawlRunRecorder": 500,
+    "potus_crawler.progress.CrawlProgress": 510,
 }
+# potus-crawler crawl sets it by its standard error (potus_crawler/progress.py); scrapy crawl has LogStats.
+POTUS_PROGRESS = "off"
+POTUS_PROGRESS_SECONDS = 60
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -24,4 +24,7 @@ RESPONSES_BY_KIND_PREFIX = "potus/responses/"
 PROBLEMS = "potus/problems"
 LISTING_LINKS_SKIPPED = "potus/listing_links_skipped"
 LISTINGS_LEFT_EARLY = "potus/listings_left_early"
+#: Listing walks begun (their first page parsed) and ended (walked to their end, or left early as known).
+LISTINGS_STARTED = "potus/listings_started"
+LISTINGS_DONE = "potus/listings_done"
 SITEMAPS_UNCHANGED = "potus/sitemaps_unchanged"

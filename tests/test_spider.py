@@ -102,7 +102,7 @@ def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_t
 
 
 def test_a_recheck_date_that_is_no_date_stops_the_spider_before_it_fetches():
-    with pytest.raises(ValueError, match="POTUS_RECHECK_SINCE is no date"):
+    with pytest.raises(ValueError, match="POTUS_RECHECK_SINCE=.next blursday. is not allowed: a date"):
         make_spider(POTUS_RECHECK_SINCE="next blursday")
 
 

@@ -83,15 +83,15 @@ class LoopbackSiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, root: Path):
-        super().__init__((LOOPBACK, 0), partial(StaticSiteHandler, directory=str(root)))
+    def __init__(self, root: Path, port: int = 0):
+        super().__init__((LOOPBACK, port), partial(StaticSiteHandler, directory=str(root)))
         self.paths_served: list[str] = []
 
 
 @contextmanager
-def serving(root: Path) -> Iterator[LoopbackSiteServer]:
-    """Serve ``root`` on a free loopback port until the block ends."""
-    server = LoopbackSiteServer(root)
+def serving(root: Path, port: int = 0) -> Iterator[LoopbackSiteServer]:
+    """Serve ``root`` on a loopback port (0: a free one) until the block ends."""
+    server = LoopbackSiteServer(root, port)
     thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
     thread.start()
     try:
@@ -103,11 +103,11 @@ def serving(root: Path) -> Iterator[LoopbackSiteServer]:
 
 
 @contextmanager
-def demo_site() -> Iterator[DemoSite]:
-    """Build the demo site in a temporary folder and serve it; yields the built site."""
+def demo_site(port: int = 0) -> Iterator[DemoSite]:
+    """Build the demo site in a temporary folder and serve it (port 0: a free one); yields the built site."""
     with tempfile.TemporaryDirectory(prefix="potus-demo-") as folder:
         root = Path(folder)
-        with serving(root) as server:
+        with serving(root, port) as server:
             site = build_site(root, f"http://{LOOPBACK}:{server.server_port}")
             site.paths_served = server.paths_served
             yield site

@@ -17,6 +17,7 @@ everything else about storing is the pipelines' job.
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -32,6 +33,8 @@ from extractors.normalize import canonical_url, parse_datetime, site_timezone
 from potus_crawler import stat_keys
 from potus_crawler.extraction import ExtractionPool, WorkerFailed
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
+from potus_crawler.setting_checks import check_settings
+from potus_crawler.settings import DEFAULT_CONTACT
 from potus_crawler.storage import ArticleStore, KnownArticle
 
 #: Answers to a re-check that the callback handles itself instead of the error path.
@@ -53,6 +56,14 @@ def read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error(CP1252_FALLBACK, read_as_cp1252)
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def header(response: Response, name: str) -> str | None:
@@ -82,17 +93,18 @@ class PotusSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # Before the first request: a bad value is one clear error, not a failure mid-crawl.
+        check_settings(settings)
         spider.base_url = (getattr(spider, "base_url", None) or settings["POTUS_BASE_URL"]).rstrip("/")
         spider.seeds = getattr(spider, "seeds", None) or settings["POTUS_SEEDS"]
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
         spider.full = settings.getbool("POTUS_FULL")
         spider.stop_after_known_pages = settings.getint("POTUS_STOP_AFTER_KNOWN_PAGES")
-        # Read when the spider is made: a bad date stops the crawl before it fetches anything.
         spider.window_start = spider.recheck_window_start()
-        if spider.stop_after_known_pages < 1:
-            raise ValueError("POTUS_STOP_AFTER_KNOWN_PAGES must be 1 or more: the pages in a row holding only "
-                             "stored articles after which a listing is left")
+        if settings["POTUS_CONTACT"] == DEFAULT_CONTACT and not is_loopback(spider.base_url):
+            spider.logger.warning("POTUS_CONTACT is left at its default: set it (-s POTUS_CONTACT=mailto:you@example.org) "
+                                  "so that the site's owner can reach whoever runs this crawl")
         #: Stored articles, and listings walked to their end by an earlier crawl; read when the crawl starts.
         spider.known: dict[str, KnownArticle] = {}
         spider.walked_listings: set[str] = set()
@@ -142,10 +154,7 @@ class PotusSpider(scrapy.Spider):
         """ISO start of the re-check window: ``POTUS_RECHECK_SINCE``, else ``POTUS_RECHECK_DAYS`` ago."""
         since = self.settings.get("POTUS_RECHECK_SINCE")
         if since:
-            moment = parse_datetime(since, self.site_timezone)
-            if moment is None:
-                raise ValueError(f"POTUS_RECHECK_SINCE is no date: {since!r}")
-            return moment.isoformat()
+            return parse_datetime(since, self.site_timezone).isoformat()
         return (datetime.now(timezone.utc) - timedelta(days=self.settings.getfloat("POTUS_RECHECK_DAYS"))).isoformat()
 
     def seed_urls(self) -> list[str]:
@@ -254,6 +263,8 @@ class PotusSpider(scrapy.Spider):
         """The articles a listing page links to, and its next page unless the walk is over."""
         yield from self.follow_categories(listing)
         walk = response.meta["walk"]
+        if walk not in self.walk_links:
+            self.crawler.stats.inc_value(stat_keys.LISTINGS_STARTED)
         # Links an earlier page of this walk already gave (the featured block repeats on each page) are not news.
         linked_before = self.walk_links.setdefault(walk, set())
         only_known = True
@@ -269,11 +280,13 @@ class PotusSpider(scrapy.Spider):
             yield PageFailure(response.url, "listing cut short: the HTML parser stopped part-way", response.status)
         if not (listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path)):
             if not listing.cut_short:
+                self.crawler.stats.inc_value(stat_keys.LISTINGS_DONE)
                 yield ListingWalked(walk)
             return
         known_pages = response.meta["known_pages"] + 1 if only_known else 0
         if not self.full and walk in self.walked_listings and known_pages >= self.stop_after_known_pages:
             self.crawler.stats.inc_value(stat_keys.LISTINGS_LEFT_EARLY)
+            self.crawler.stats.inc_value(stat_keys.LISTINGS_DONE)
             return
         yield self.listing_request(canonical_url(listing.next_page), walk=walk, known_pages=known_pages)
 
