@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -79,8 +80,13 @@ def crawl_settings(overrides: dict) -> Settings:
 def run_crawl(settings: Settings) -> CrawlOutcome:
     """Run the ``potus`` spider in this process, stopped as ``potus_crawler.shutdown`` says on a signal."""
     process = CrawlerProcess(settings)
-    tracebacks_in_one_line(settings["LOG_LEVEL"])
     crawler = process.create_crawler("potus")
+
+    def shorten_tracebacks() -> None:
+        tracebacks_in_one_line(settings["LOG_LEVEL"])
+
+    # Once the spider opens: Scrapy replaces the root log handler while it starts the crawl.
+    crawler.signals.connect(shorten_tracebacks, signal=signals.spider_opened)
     shutdown = ShutdownOnSignals(process)
     # Ours instead of Scrapy's, from before the reactor starts: a signal while it starts stops it too.
     shutdown.install()

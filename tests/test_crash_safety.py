@@ -6,9 +6,11 @@ clean up) while the loopback server answers.
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from contextlib import closing
@@ -126,3 +128,92 @@ def test_extraction_workers_end_with_a_killed_crawler(served_site, tmp_path):
     while any(map(alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in workers if alive(pid)]
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live processes of a process group (zombies excluded), read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+def interrupted_in_its_group(command: list[str], db: Path, signals: list[signal.Signals],
+                             articles: int = 5) -> subprocess.CompletedProcess:
+    """Run ``command`` in a process group of its own, as a terminal runs a foreground job, and send the
+    whole group ``signals`` (a terminal's Ctrl-C reaches every process of it) once ``articles`` are stored."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while process.poll() is None and stored_count(db) < articles and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the crawl ended before it could be interrupted"
+    for sent in signals:
+        os.killpg(process.pid, sent)
+        time.sleep(0.2)
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        # multiprocessing's resource tracker ends once it reads the end of its pipe: a moment after the crawler.
+        deadline = time.monotonic() + 10
+        while group_members(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        leftover = group_members(process.pid)
+        for pid in leftover:
+            os.kill(pid, signal.SIGKILL)
+    assert not leftover, f"processes left behind: {leftover}"
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def last_status(db: Path) -> str:
+    with closing(sqlite3.connect(db)) as connection:
+        return connection.execute("select status from crawl_runs order by id desc limit 1").fetchone()[0]
+
+
+@pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_to_the_crawls_group_finishes_what_is_in_flight_and_resuming_ends_like_an_uninterrupted_crawl(
+        served_site, uninterrupted, tmp_path, sent, code):
+    db = tmp_path / "potus.db"
+    result = interrupted_in_its_group(crawl_command(served_site.base_url, db, SINCE, *SLOW), db, [sent])
+    assert result.returncode == code, result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"{sent.name} received: finishing the pages in flight" in result.stderr
+    assert result.stdout.startswith(f"crawl interrupted by {sent.name} after ")
+    assert last_status(db) == "interrupted"
+    # The pages in flight were stored, none was lost to the workers dying of the signal.
+    with closing(sqlite3.connect(db)) as connection:
+        assert connection.execute("select count(*) from failures").fetchone()[0] == 0
+    assert integrity(db) == "ok"
+    finished = crawl(served_site.base_url, db, SINCE)
+    assert finished.returncode == EXIT_OK, finished.stderr[-3000:]
+    assert stored_rows(db) == uninterrupted
+
+
+def test_a_second_ctrl_c_stops_at_once_and_leaves_a_consistent_database(served_site, uninterrupted, tmp_path):
+    db = tmp_path / "potus.db"
+    result = interrupted_in_its_group(crawl_command(served_site.base_url, db, SINCE, *SLOW), db,
+                                      [signal.SIGINT, signal.SIGINT])
+    assert result.returncode == 130, result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "SIGINT received again: stopping at once" in result.stderr
+    assert last_status(db) == "interrupted"
+    assert integrity(db) == "ok"
+    finished = crawl(served_site.base_url, db, SINCE)
+    assert finished.returncode == EXIT_OK, finished.stderr[-3000:]
+    assert stored_rows(db) == uninterrupted
+
+
+def test_ctrl_c_during_the_demo_ends_it_with_the_interrupt_code(tmp_path):
+    db = tmp_path / "demo.db"
+    command = [sys.executable, "-m", "potus_crawler.cli", "demo", "--db", str(db), *SLOW]
+    result = interrupted_in_its_group(command, db, [signal.SIGINT])
+    assert result.returncode == 130, result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Demo interrupted by SIGINT after" in result.stdout and "MISSING" not in result.stderr
+    assert last_status(db) == "interrupted"
