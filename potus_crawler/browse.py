@@ -11,14 +11,16 @@ import json
 from importlib import resources
 from pathlib import Path
 
+from potus_crawler.queries import SEARCH_INDEXES
 from potus_crawler.schema_docs import column_help
 
 
 def datasette_metadata(db_path: Path) -> dict:
     metadata = json.loads((resources.files("potus_crawler") / "data" / "datasette.json").read_text("utf-8"))
     database = metadata.pop("database")
-    # Search is for the FTS query; the shadow tables behind it are noise to a reader.
-    hidden = {f"articles_fts{suffix}": {"hidden": True} for suffix in ("", "_data", "_idx", "_docsize", "_config")}
+    # Search is for the FTS query; the indexes and the shadow tables behind them are noise to a reader.
+    hidden = {f"{index}{suffix}": {"hidden": True} for index in SEARCH_INDEXES
+              for suffix in ("", "_data", "_idx", "_docsize", "_config")}
     database["tables"] = {**hidden, **database["tables"]}
     for table, columns in column_help().items():
         database["tables"].setdefault(table, {})["columns"] = columns

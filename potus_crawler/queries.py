@@ -17,6 +17,10 @@ from potus_crawler.storage import LINKED_TERMS
 EXPORT_COLUMNS = ("url", "title", "published", "modified", "category", "language", "source_url", "source_domain",
                   "image_url", "description", "word_count", "body", "first_seen", "last_checked", "found_by")
 SNIPPET_WORDS = 16
+#: The search indexes over articles' title and body (storage's migrations make them): stemmed, so
+#: "immigrants" finds "immigrant"; and unstemmed, where a prefix matches the words as written.
+STEMMED_INDEX, UNSTEMMED_INDEX = "articles_fts", "articles_unstemmed_fts"
+SEARCH_INDEXES = (STEMMED_INDEX, UNSTEMMED_INDEX)
 
 
 def scalar(db: Database, sql: str) -> int | str | None:

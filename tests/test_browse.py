@@ -28,6 +28,7 @@ def test_metadata_names_the_served_file_and_hides_the_search_index(demo_db):
     metadata = datasette_metadata(demo_db)
     database = metadata["databases"]["potus"]
     assert database["tables"]["articles_fts_data"] == {"hidden": True}
+    assert database["tables"]["articles_unstemmed_fts_idx"] == {"hidden": True}
     assert {"category", "source_domain"} <= set(database["tables"]["articles"]["facets"])
     # Column help is docs/schema.md's, without its Markdown.
     assert database["tables"]["articles"]["columns"]["found_by"].startswith("Which source")
