@@ -30,6 +30,8 @@ from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema, read_only_connection
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
+#: A command given what it cannot use, as argparse exits for a bad option.
+EXIT_USAGE = 2
 DEMO_DB = "data/demo.db"
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
@@ -207,11 +209,17 @@ def command_stats(args: argparse.Namespace) -> int:
 
 
 def command_search(args: argparse.Namespace) -> int:
+    """Exit code 0 when articles match, 1 when none does, 2 when the terms hold nothing to search for."""
     store = open_existing(args.db)
-    found = queries.search(store.db, args.terms, args.limit)
+    try:
+        found = queries.search(store.db, args.terms, args.limit)
+    except queries.NoSearchableWord as error:
+        print(f"potus-crawler search: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.close()
     for rank, hit in enumerate(found, 1):
         print(f"{rank:>3}. {hit['title']}  ({(hit['published'] or '')[:10]})\n     {hit['url']}\n     {hit['snippet']}")
-    store.close()
     if not found:
         print(f"no article matches {args.terms!r}", file=sys.stderr)
     return 0 if found else 1
@@ -281,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     stats_parser.set_defaults(handler=command_stats)
 
     search_parser = commands.add_parser("search", help="full-text search of titles and bodies, best match first")
-    search_parser.add_argument("terms", help='words, "a phrase", OR, prefix*')
+    search_parser.add_argument("terms", help='words, "a phrase", prefix*, AND / OR / NOT, (groups), title:word')
     search_parser.add_argument("--limit", type=int, default=10)
     search_parser.add_argument("--db", **default_db)
     search_parser.set_defaults(handler=command_search)
