@@ -71,6 +71,17 @@ def setting_pair(text: str) -> tuple[str, str]:
     return name, value
 
 
+def positive_count(text: str) -> int:
+    """``--limit``: a whole number of 1 or more (0 would look like "no article matches", -1 like no limit)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, got {count}")
+    return count
+
+
 def since_date(text: str) -> str:
     """``--since``: any date dateparser reads ("2025-03-10", "3 days ago"), as ISO 8601 in UTC."""
     moment = parse_datetime(text)
@@ -290,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 
     search_parser = commands.add_parser("search", help="full-text search of titles and bodies, best match first")
     search_parser.add_argument("terms", help='words, "a phrase", prefix*, AND / OR / NOT, (groups), title:word')
-    search_parser.add_argument("--limit", type=int, default=10)
+    search_parser.add_argument("--limit", type=positive_count, default=10, help="hits to print at most (default 10)")
     search_parser.add_argument("--db", **default_db)
     search_parser.set_defaults(handler=command_search)
 

@@ -204,6 +204,20 @@ def test_the_commands_print_stats_search_hits_and_exports(demo_db, tmp_path, cap
     assert capsys.readouterr().err.startswith(f"{len(rows)} articles exported")
 
 
+@pytest.mark.parametrize(("limit", "message"), [("0", "at least 1, got 0"), ("-1", "at least 1, got -1"),
+                                               ("ten", "not a whole number: 'ten'"), ("2.5", "not a whole number: '2.5'")])
+def test_search_takes_only_a_limit_of_one_or_more(demo_db, capsys, limit, message):
+    with pytest.raises(SystemExit) as stopped:
+        main(["search", "Hegseth", "--db", str(demo_db), "--limit", limit])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"potus-crawler search: error: argument --limit: {message}"
+
+
+def test_a_limit_keeps_that_many_best_hits(demo_db, capsys):
+    assert main(["search", "tariffs", "--db", str(demo_db), "--limit", "2"]) == 0
+    assert [line.split(".")[0].strip() for line in capsys.readouterr().out.splitlines() if line[:3].strip()] == ["1", "2"]
+
+
 def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path):
     with pytest.raises(SystemExit, match="no database at"):
         main(["stats", "--db", str(tmp_path / "none.db")])
