@@ -143,12 +143,17 @@ def test_schema_migrations_are_idempotent(tmp_path):
     store.close()
 
 
+def older_database(path, stop_before: str, body: str) -> None:
+    """A database as an older version left it: the migrations before ``stop_before``, one article."""
+    old = Database(path)
+    migrations.apply(old, stop_before=stop_before)
+    old["articles"].insert({"url": "https://potusnews.news/old/", "title": "Old", "body": body})
+    old.close()
+
+
 def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
     path = tmp_path / "old.db"
-    old = Database(path)
-    migrations.apply(old, stop_before="add_date_provenance")
-    old["articles"].insert({"url": "https://potusnews.news/old/", "title": "Old", "body": "Kept."})
-    old.close()
+    older_database(path, "add_date_provenance", "Kept.")
     store = ArticleStore(path)
     assert store.db["articles"].get("https://potusnews.news/old/")["published_source"] is None
     assert store.db["articles"].get("https://potusnews.news/old/")["gone_since"] is None
@@ -210,10 +215,7 @@ def test_the_unstemmed_index_holds_words_as_written_and_follows_inserts_updates_
 
 def test_the_unstemmed_index_is_built_for_articles_stored_before_it_existed(tmp_path):
     path = tmp_path / "old.db"
-    old = Database(path)
-    migrations.apply(old, stop_before="add_unstemmed_search")
-    old["articles"].insert({"url": "https://potusnews.news/old/", "title": "Old", "body": "Immigration courts."})
-    old.close()
+    older_database(path, "add_unstemmed_search", "Immigration courts.")
     store = ArticleStore(path)
     assert unstemmed_hits(store, '"immigra"*') == ["https://potusnews.news/old/"]
     assert index_agrees_with_articles(store)
