@@ -1,7 +1,8 @@
 """Read-only questions analysts ask of the database: what is in it, full-text search, exports.
 
-Every function reads through a cursor and yields rows one at a time, so an export of
-the whole database runs in constant memory.
+Exports read through a cursor and yield rows one at a time, so an export of the whole
+database runs in constant memory. Search reads whatever a user types as a valid FTS5 query
+(fts_query), the same way for the CLI and for Datasette's search page (search_match).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ QUERY_PIECE = re.compile(r'"(?P<phrase>[^"]*)"?(?P<phrase_prefix>\*+)?|(?P<paren
 MATCH_FUNCTION = "search_match"
 #: A valid FTS5 query that matches nothing: an empty phrase.
 MATCHES_NOTHING = '""'
-#: Snippets mark hits with control characters no article text holds (extraction keeps none), so each
+#: Snippets mark hits with control characters no article text holds (the HTML parser drops them), so each
 #: reader draws them its own way: the CLI with [ ], Datasette with <mark> once the text is escaped.
 HIT_START, HIT_END = "\x02", "\x03"
 HIT = re.compile(f"{HIT_START}(.*?){HIT_END}", re.DOTALL)
@@ -43,6 +44,7 @@ SNIPPET_COLUMN = "snippet"
 
 
 def search_branch(index: str) -> str:
+    """The search on one index, with the rank SEARCH_SQL orders its union by."""
     return (f"select a.published, a.title, snippet({index}, 1, char({ord(HIT_START)}), char({ord(HIT_END)}), '…', "
             f"{SNIPPET_WORDS}) as {SNIPPET_COLUMN}, a.url, {index}.rank as rank "
             f"from {index} join articles a on a.rowid = {index}.rowid "
