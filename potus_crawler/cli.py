@@ -36,7 +36,9 @@ from potus_crawler.setting_checks import BadSetting, check_settings
 from potus_crawler.shutdown import ShutdownOnSignals, exit_code
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema, read_only_connection
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 2, 3, 4, 75
+EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
+#: A command given what it cannot use, as argparse exits for a bad option.
+EXIT_USAGE = 2
 DEMO_DB = "data/demo.db"
 #: Where the commands ``demo --serve`` suggests write: not DEMO_DB, which each demo run clears.
 SERVED_DEMO_DB = "data/demo-served.db"
@@ -128,14 +130,23 @@ def setting_pair(text: str) -> tuple[str, str]:
     return name, value
 
 
-def port_number(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}")
-    return port
+def whole_number(low: int, high: int | None = None):
+    """An argparse type: a whole number from ``low`` (to ``high``); ``--limit 0`` would look like "no article
+    matches", ``--limit -1`` like no limit at all, a port past 65535 like a typo."""
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if number < low:
+            raise argparse.ArgumentTypeError(f"at least {low}, got {number}")
+        if high is not None and number > high:
+            raise argparse.ArgumentTypeError(f"at most {high}, got {number}")
+        return number
+
+    return parse
+
+
 
 
 def since_date(text: str) -> str:
@@ -329,11 +340,17 @@ def command_stats(args: argparse.Namespace) -> int:
 
 
 def command_search(args: argparse.Namespace) -> int:
+    """Exit code 0 when articles match, 1 when none does, 2 when the terms hold nothing to search for."""
     store = open_existing(args.db)
-    found = queries.search(store.db, args.terms, args.limit)
+    try:
+        found = queries.search(store.db, args.terms, args.limit)
+    except queries.NoSearchableWord as error:
+        print(f"potus-crawler search: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.close()
     for rank, hit in enumerate(found, 1):
         print(f"{rank:>3}. {hit['title']}  ({(hit['published'] or '')[:10]})\n     {hit['url']}\n     {hit['snippet']}")
-    store.close()
     if not found:
         print(f"no article matches {args.terms!r}", file=sys.stderr)
     return 0 if found else 1
@@ -404,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
                              help="a Scrapy setting for the demo's crawl, as with crawl -s (repeatable)")
     demo_parser.add_argument("--serve", action="store_true",
                              help="only serve the demo site on 127.0.0.1 until Ctrl-C, for crawling it by hand")
-    demo_parser.add_argument("--port", type=port_number, default=DEMO_PORT,
+    demo_parser.add_argument("--port", type=whole_number(1, 65535), default=DEMO_PORT,
                              help=f"with --serve: the port (default {DEMO_PORT}; the same port keeps the URLs)")
     demo_parser.add_argument("--changes", action="store_true",
                              help="with --serve: publish the demo's changes (new posts, an edit, a removal) "
@@ -417,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     stats_parser.set_defaults(handler=command_stats)
 
     search_parser = commands.add_parser("search", help="full-text search of titles and bodies, best match first")
-    search_parser.add_argument("terms", help='words, "a phrase", OR, prefix*')
-    search_parser.add_argument("--limit", type=int, default=10)
+    search_parser.add_argument("terms", help='words, "a phrase", prefix*, AND / OR / NOT, (groups), title:word')
+    search_parser.add_argument("--limit", type=whole_number(1), default=10, help="hits to print at most (default 10)")
     search_parser.add_argument("--db", **default_db)
     search_parser.set_defaults(handler=command_search)
 

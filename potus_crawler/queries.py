@@ -1,13 +1,17 @@
 """Read-only questions analysts ask of the database: what is in it, full-text search, exports.
 
-Every function reads through a cursor and yields rows one at a time, so an export of
-the whole database runs in constant memory.
+Exports read through a cursor and yield rows one at a time, so an export of the whole
+database runs in constant memory. Search reads whatever a user types as a valid FTS5 query
+(fts_query), the same way for the CLI and for Datasette's search page (search_match).
 """
 
 from __future__ import annotations
 
-import sqlite3
+import re
+import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -17,6 +21,40 @@ from potus_crawler.storage import LINKED_TERMS
 EXPORT_COLUMNS = ("url", "title", "published", "modified", "category", "language", "source_url", "source_domain",
                   "image_url", "description", "word_count", "body", "first_seen", "last_checked", "found_by")
 SNIPPET_WORDS = 16
+#: The search indexes over articles' title and body (storage's migrations make them): stemmed, so
+#: "immigrants" finds "immigrant"; and unstemmed, where a prefix matches the words as written.
+STEMMED_INDEX, UNSTEMMED_INDEX = "articles_fts", "articles_unstemmed_fts"
+SEARCH_INDEXES = (STEMMED_INDEX, UNSTEMMED_INDEX)
+#: Columns of both indexes, the ones a column filter (``title:word``) may name.
+SEARCH_COLUMNS = ("title", "body")
+#: FTS5's operators; only uppercase ones are operators, as in FTS5.
+OPERATORS = ("AND", "OR", "NOT")
+#: What a user types, in FTS5's pieces: a "phrase" (its closing quote optional) with its prefix
+#: stars, a parenthesis, or a bareword (anything up to a blank, a quote or a parenthesis).
+QUERY_PIECE = re.compile(r'"(?P<phrase>[^"]*)"?(?P<phrase_prefix>\*+)?|(?P<paren>[()])|(?P<word>[^\s"()]+)')
+#: The search SQL's function that gives each index the query it is to match (see search_match).
+MATCH_FUNCTION = "search_match"
+#: A valid FTS5 query that matches nothing: an empty phrase.
+MATCHES_NOTHING = '""'
+#: Snippets mark hits with control characters no article text holds (the HTML parser drops them), so each
+#: reader draws them its own way: the CLI with [ ], Datasette with <mark> once the text is escaped.
+HIT_START, HIT_END = "\x02", "\x03"
+HIT = re.compile(f"{HIT_START}(.*?){HIT_END}", re.DOTALL)
+SNIPPET_COLUMN = "snippet"
+
+
+def search_branch(index: str) -> str:
+    """The search on one index, with the rank SEARCH_SQL orders its union by."""
+    return (f"select a.published, a.title, snippet({index}, 1, char({ord(HIT_START)}), char({ord(HIT_END)}), '…', "
+            f"{SNIPPET_WORDS}) as {SNIPPET_COLUMN}, a.url, {index}.rank as rank "
+            f"from {index} join articles a on a.rowid = {index}.rowid "
+            f"where {index} match {MATCH_FUNCTION}(:q, '{index}') and a.gone_since is null")
+
+
+#: Articles matching the search ``:q``, best first: the CLI's and Datasette's search query, each with its own
+#: limit. Both indexes are asked; search_match gives all but the query's own index a query matching nothing.
+SEARCH_SQL = (f"select published, title, {SNIPPET_COLUMN}, url from ("
+              + " union all ".join(search_branch(index) for index in SEARCH_INDEXES) + ") order by rank")
 
 
 def scalar(db: Database, sql: str) -> int | str | None:
@@ -64,18 +102,156 @@ def last_runs(db: Database, limit: int = 5) -> list[dict]:
         "articles_gone, failures, problems from crawl_runs order by id desc limit ?", [limit]))
 
 
-def search(db: Database, terms: str, limit: int = 10) -> list[dict]:
-    """Articles matching ``terms`` (FTS5 syntax: words, "phrases", OR, prefix*), best first, with a snippet.
+class NoSearchableWord(ValueError):
+    """The text holds no word to search for: it is empty, blank, or only punctuation and operators."""
 
-    Terms that are no valid FTS5 query (a stray quote or colon) are searched as plain words.
+
+class Phrase(NamedTuple):
+    """Words to find together, in FTS5's sense; ``prefix`` when the last may be the start of a longer one."""
+
+    words: str
+    prefix: bool
+
+    def __str__(self) -> str:
+        # The text holds no double quote (QUERY_PIECE ends a phrase or a bareword at one), so none to double.
+        return f'"{self.words}"' + ("*" if self.prefix else "")
+
+
+class ColumnFilter(NamedTuple):
+    """``title:`` or ``body:``, for the operand that follows."""
+
+    column: str
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    """A user's search as an FTS5 query, and the index it is to run on."""
+
+    expression: str
+    has_prefix: bool
+
+    @property
+    def index(self) -> str:
+        # The stemmed index holds "immigr" for "immigration": a prefix the reader typed would match
+        # only where it happens to be the start of a stem.
+        return UNSTEMMED_INDEX if self.has_prefix else STEMMED_INDEX
+
+
+def searchable(text: str) -> bool:
+    """Whether FTS5's unicode61 tokenizer finds a word in ``text``: its word characters are letters,
+    digits and private-use characters (Unicode categories L*, N*, Co); every other one separates words."""
+    return any(unicodedata.category(character)[0] in "LN" or unicodedata.category(character) == "Co"
+               for character in text)
+
+
+def query_pieces(text: str) -> Iterator[Phrase | ColumnFilter | str]:
+    """Phrases, column filters, operators and parentheses of ``text``; words with nothing searchable dropped."""
+    # FTS5 reads a NUL as the end of the query.
+    for piece in QUERY_PIECE.finditer(text.replace("\0", " ")):
+        if piece["paren"]:
+            yield piece["paren"]
+        elif piece["word"] in OPERATORS:
+            yield piece["word"]
+        elif piece["word"] is not None:
+            column, colon, word = piece["word"].partition(":")
+            if colon and column.lower() in SEARCH_COLUMNS:
+                yield ColumnFilter(column.lower())
+            else:
+                word = piece["word"]
+            if searchable(word):
+                yield Phrase(word.rstrip("*"), word.endswith("*"))
+        elif searchable(piece["phrase"]):
+            yield Phrase(piece["phrase"], bool(piece["phrase_prefix"]))
+
+
+def balanced(pieces: list) -> list:
+    """The pieces without the parentheses that have no partner."""
+    open_at, unmatched = [], set()
+    for position, piece in enumerate(pieces):
+        if piece == "(":
+            open_at.append(position)
+        elif piece == ")":
+            if open_at:
+                open_at.pop()
+            else:
+                unmatched.add(position)
+    unmatched.update(open_at)
+    return [piece for position, piece in enumerate(pieces) if position not in unmatched]
+
+
+def group_expression(pieces: Iterator) -> str | None:
+    """The FTS5 expression of the pieces up to the end of this group (its ")" or the end): operators between
+    operands only, each operand with the filter just before it; None when the group holds no phrase."""
+    expression: list[str] = []
+    operator = column = None
+    for piece in pieces:
+        if piece == ")":
+            break
+        if piece in OPERATORS:
+            # Of doubled operators the last counts ("AND NOT" means NOT); a filter before one is dangling.
+            operator, column = piece, None
+            continue
+        if isinstance(piece, ColumnFilter):
+            column = piece.column
+            continue
+        operand = str(piece) if isinstance(piece, Phrase) else group_expression(pieces)
+        if operand is None:
+            continue
+        if piece == "(":
+            operand = f"({operand})"
+        if column:
+            operand = f"{column}:{operand}"
+        if expression:
+            # FTS5 has an implicit AND between phrases, but not next to a parenthesis.
+            expression.append(operator or "AND")
+        # An operator before the first operand, or one left at the end, has nothing to join: dropped.
+        expression.append(operand)
+        operator = column = None
+    return " ".join(expression) or None
+
+
+def fts_query(text: str) -> FtsQuery:
+    """What a user typed as a valid FTS5 query, keeping what FTS5 users expect.
+
+    Kept: "phrases" (an unterminated quote is closed), ``prefix*``, AND / OR / NOT (uppercase, as in
+    FTS5), parentheses, and column filters ``title:`` / ``body:`` before a word, phrase or parenthesis.
+    Every other word is quoted, so ``Biden's``, ``U.S.``, ``foo:bar`` or ``^`` are searched as words.
+    Dropped: parentheses without a partner, operators with nothing to join (``OR senate``, ``senate
+    NOT``), filters with nothing to filter, and pieces with no letter or digit. ``NoSearchableWord``
+    when nothing is left.
     """
-    sql = (f"select a.url, a.title, a.published, snippet(articles_fts, 1, '[', ']', '…', {SNIPPET_WORDS}) as snippet "
-           "from articles_fts join articles a on a.rowid = articles_fts.rowid "
-           "where articles_fts match :terms and a.gone_since is null order by rank limit :limit")
+    pieces = balanced(list(query_pieces(text)))
+    phrases = [piece for piece in pieces if isinstance(piece, Phrase)]
+    if not phrases:
+        raise NoSearchableWord(f"no searchable word in {text!r}: give a word, \"a phrase\" or a prefix*")
+    return FtsQuery(group_expression(iter(pieces)), has_prefix=any(phrase.prefix for phrase in phrases))
+
+
+def search_match(text: str | None, index: str) -> str:
+    """The query SEARCH_SQL's ``index match`` gets for the search ``text``: the user's query on the index it
+    belongs on, one matching nothing on the other. Text with no searchable word matches nothing either, so
+    Datasette's search page, which runs before anything is typed, shows no rows rather than an error."""
     try:
-        return list(db.query(sql, {"terms": terms, "limit": limit}))
-    except sqlite3.OperationalError:
-        return list(db.query(sql, {"terms": db.quote_fts(terms), "limit": limit}))
+        query = fts_query(text or "")
+    except NoSearchableWord:
+        return MATCHES_NOTHING
+    return query.expression if query.index == index else MATCHES_NOTHING
+
+
+def mark_hits(snippet: str, before: str, after: str) -> str:
+    """A snippet of SEARCH_SQL with each hit between ``before`` and ``after``; a stray marker is removed."""
+    return HIT.sub(lambda hit: f"{before}{hit[1]}{after}", snippet).replace(HIT_START, "").replace(HIT_END, "")
+
+
+def search(db: Database, terms: str, limit: int = 10) -> list[dict]:
+    """Articles matching ``terms`` (as fts_query reads them), best first, with a snippet marking hits with [ ].
+
+    ``NoSearchableWord`` when the terms hold nothing to search for.
+    """
+    fts_query(terms)  # raises here: search_match, run by SQLite, reads such terms as matching nothing
+    db.register_function(search_match, name=MATCH_FUNCTION, deterministic=True)
+    return [{**row, SNIPPET_COLUMN: mark_hits(row[SNIPPET_COLUMN], "[", "]")}
+            for row in db.query(f"{SEARCH_SQL} limit :limit", {"q": terms, "limit": limit})]
 
 
 def export_rows(db: Database, since: str | None = None, category: str | None = None) -> Iterator[dict]:

@@ -163,6 +163,35 @@ def compare_dates_as_instants(db: Database) -> None:
         end""")
 
 
+@migrations()
+def add_unstemmed_search(db: Database) -> None:
+    """A second search index, unstemmed, for prefix queries: the porter index holds "immigr" for
+    "immigration", so "immigra*" matched nothing there. External content on ``articles`` like
+    ``articles_fts`` (the text is stored once), kept current by triggers of its own.
+
+    The SQL is written out, not built from constants: a migration must do tomorrow what it did
+    on the databases it already upgraded."""
+    db.execute("""
+        create virtual table articles_unstemmed_fts using fts5(
+          title, body, tokenize = 'unicode61 remove_diacritics 2', content = 'articles')""")
+    db.execute("""
+        create trigger articles_unstemmed_ai after insert on articles begin
+          insert into articles_unstemmed_fts (rowid, title, body) values (new.rowid, new.title, new.body);
+        end""")
+    db.execute("""
+        create trigger articles_unstemmed_ad after delete on articles begin
+          insert into articles_unstemmed_fts (articles_unstemmed_fts, rowid, title, body)
+            values ('delete', old.rowid, old.title, old.body);
+        end""")
+    db.execute("""
+        create trigger articles_unstemmed_au after update of title, body on articles begin
+          insert into articles_unstemmed_fts (articles_unstemmed_fts, rowid, title, body)
+            values ('delete', old.rowid, old.title, old.body);
+          insert into articles_unstemmed_fts (rowid, title, body) values (new.rowid, new.title, new.body);
+        end""")
+    db.execute("insert into articles_unstemmed_fts (articles_unstemmed_fts) values ('rebuild')")
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -10,11 +11,15 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
+import httpx
 import pytest
 
-from potus_crawler.browse import datasette_metadata
+from potus_crawler.browse import datasette_metadata, served_datasette
+from potus_crawler.queries import search
 from potus_crawler.storage import ArticleStore
+from test_storage import make_record
 
 #: Screenshots land here for people (and CI's artifacts) to look at.
 ARTIFACTS = Path(os.environ.get("POTUS_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
@@ -28,10 +33,22 @@ def test_metadata_names_the_served_file_and_hides_the_search_index(demo_db):
     metadata = datasette_metadata(demo_db)
     database = metadata["databases"]["potus"]
     assert database["tables"]["articles_fts_data"] == {"hidden": True}
+    assert database["tables"]["articles_unstemmed_fts_idx"] == {"hidden": True}
     assert {"category", "source_domain"} <= set(database["tables"]["articles"]["facets"])
     # Column help is docs/schema.md's, without its Markdown.
     assert database["tables"]["articles"]["columns"]["found_by"].startswith("Which source")
     assert "`" not in database["tables"]["crawl_runs"]["columns"]["status"]
+
+
+def datasette_get(db_path: Path, path: str) -> httpx.Response:
+    """A page of ``potus-crawler serve`` on the database, asked in process (our plugin loaded as installed)."""
+    return asyncio.run(served_datasette(db_path).client.get(path))
+
+
+def query_rows(db_path: Path, query: str, **parameters: str) -> list[dict]:
+    response = datasette_get(db_path, f"/{db_path.stem}/{query}.json?{urlencode({**parameters, '_shape': 'array'})}")
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 @pytest.mark.parametrize(("query", "parameters"), [
@@ -40,11 +57,35 @@ def test_metadata_names_the_served_file_and_hides_the_search_index(demo_db):
     ("articles_by_source_outlet", {"domain": "www.nytimes.com"}),
 ])
 def test_each_canned_query_runs_and_finds_the_known_article(demo_db, query, parameters):
-    sql = datasette_metadata(demo_db)["databases"]["potus"]["queries"][query]["sql"]
-    store = ArticleStore(demo_db)
-    titles = [row["title"] for row in store.db.query(sql, parameters)]
+    assert KNOWN_TITLE in [row["title"] for row in query_rows(demo_db, query, **parameters)]
+
+
+def test_the_search_page_shows_no_error_before_anything_is_typed(demo_db):
+    page = datasette_get(demo_db, "/potus/search")
+    assert page.status_code == 200 and "Search articles" in page.text
+    assert "message-error" not in page.text and "fts5" not in page.text
+    assert [query_rows(demo_db, "search", q=typed) for typed in ("", "   ", "?!", "OR")] == [[], [], [], []]
+
+
+def test_the_search_page_reads_a_query_as_the_cli_does(demo_db):
+    """A prefix on the unstemmed index, the rest stemmed, in the CLI's order."""
+    store = ArticleStore.for_reading(demo_db)
+    for typed in ("immigra*", "immigrants", 'title:tariff* OR "stopgap', "Trump's U.S."):
+        cli_titles = [hit["title"] for hit in search(store.db, typed, limit=100)]
+        assert [row["title"] for row in query_rows(demo_db, "search", q=typed)] == cli_titles != [], typed
     store.close()
-    assert KNOWN_TITLE in titles
+
+
+def test_search_snippets_are_escaped_with_their_hits_marked(tmp_path):
+    path = tmp_path / "potus.db"
+    store = ArticleStore(path)
+    store.save_article(make_record(body='The Sejm voted. <script>alert("owned")</script> <b>Bold</b> Sejm again.'))
+    store.close()
+    page = datasette_get(path, "/potus/search?q=Sejm").text
+    assert "<mark>Sejm</mark> voted. &lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt; &lt;b&gt;Bold&lt;/b&gt;" in page
+    assert "<script>alert" not in page and "\x02" not in page
+    # The CLI draws the same hits with brackets.
+    assert query_rows(path, "search", q="Sejm")[0]["snippet"].count("\x02") == 2
 
 
 def free_port() -> int:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from potus_crawler import export
 from potus_crawler.cli import main, open_existing
-from potus_crawler.queries import export_rows, headline_figures, search
+from potus_crawler.queries import SEARCH_INDEXES, NoSearchableWord, export_rows, fts_query, headline_figures, search
 from potus_crawler.storage import ArticleStore, OutdatedSchema, migrations
 from test_storage import make_record
 
@@ -47,6 +50,98 @@ def test_search_stems_and_folds_accents(store):
 
 def test_search_takes_a_broken_query_as_plain_words(store):
     assert search(store.db, 'Hegseth "confirmation')[0]["title"] == search(store.db, "Hegseth confirmation")[0]["title"]
+
+
+def titles_with_a_word_starting(store: ArticleStore, start: str, column: str = "title || ' ' || body") -> list[str]:
+    """The truth a prefix search is held to: titles of articles with a word, as written, starting with ``start``."""
+    return sorted(row["title"] for row in store.db.query(f"select title, {column} as text from articles")
+                  if re.search(rf"\b{start}", row["text"], re.IGNORECASE))
+
+
+def test_a_prefix_finds_the_words_as_a_reader_sees_them(store):
+    # The stemmed index holds "immigr" for "immigration": there "immigra*" matched nothing.
+    hits = search(store.db, "immigra*", limit=100)
+    assert sorted(hit["title"] for hit in hits) == titles_with_a_word_starting(store, "immigra") != []
+    assert "[immigration]" in " ".join(hit["snippet"].lower() for hit in hits)
+    title_hits = search(store.db, "title:immigra*", limit=100)
+    assert sorted(hit["title"] for hit in title_hits) == titles_with_a_word_starting(store, "immigra", "title") != []
+
+
+def test_a_query_with_a_prefix_matches_its_other_words_as_written(store):
+    # The choice documented in the README: the whole query runs on the unstemmed index.
+    assert search(store.db, "immigra* court") and not search(store.db, "immigra* courts")
+
+
+def test_a_query_without_a_prefix_stays_stemmed(store):
+    found = {hit["title"] for hit in search(store.db, "immigrants", limit=100)}
+    assert set(titles_with_a_word_starting(store, r"immigrants?\b")) <= found
+    assert set(titles_with_a_word_starting(store, r"immigration")) <= found
+
+
+def test_fts_operators_groups_and_column_filters_work_on_real_articles(store):
+    tariffs = {hit["title"] for hit in search(store.db, "tariffs", limit=100)}
+    canada = {hit["title"] for hit in search(store.db, "canada", limit=100)}
+    assert {hit["title"] for hit in search(store.db, "tariffs NOT canada", limit=100)} == tariffs - canada != set()
+    assert {hit["title"] for hit in search(store.db, "tariffs OR canada", limit=100)} == tariffs | canada
+    assert {hit["title"] for hit in search(store.db, "(tariffs OR canada) AND mexico", limit=100)} < tariffs | canada
+    in_titles = {hit["title"] for hit in search(store.db, "title:tariffs", limit=100)}
+    assert in_titles and all("tariff" in title.lower() for title in in_titles) and in_titles < tariffs
+
+
+@pytest.mark.parametrize(("typed", "expression"), [
+    ("senate vote", '"senate" AND "vote"'),
+    ('"stopgap bill" OR shutdown', '"stopgap bill" OR "shutdown"'),
+    ('Hegseth "confirmation', '"Hegseth" AND "confirmation"'),
+    ("tariff*", '"tariff"*'),
+    ('title:tariff* body:"new tariffs"', 'title:"tariff"* AND body:"new tariffs"'),
+    ("Title: canada", 'title:"canada"'),
+    ("title:(canada OR mexico)", 'title:("canada" OR "mexico")'),
+    ("canada (tariffs OR retaliation)", '"canada" AND ("tariffs" OR "retaliation")'),
+    ("Biden's U.S. co-author", '"Biden\'s" AND "U.S." AND "co-author"'),
+    ("foo:bar + ^ senate", '"foo:bar" AND "senate"'),
+    ("senate and or not", '"senate" AND "and" AND "or" AND "not"'),
+    ("OR senate", '"senate"'),
+    ("senate NOT", '"senate"'),
+    ("NOT senate AND", '"senate"'),
+    ("senate OR OR house", '"senate" OR "house"'),
+    ("senate AND NOT house", '"senate" NOT "house"'),
+    ("(senate OR house", '"senate" OR "house"'),
+    ("senate) vote ()", '"senate" AND "vote"'),
+    ("title: OR senate", '"senate"'),
+])
+def test_what_users_type_becomes_the_fts5_query_they_meant(typed, expression):
+    assert fts_query(typed).expression == expression
+
+
+@pytest.mark.parametrize("typed", ["", "   \t", "...", "!?* - +", '""', "( )", "AND OR NOT", "title:", '"-"*'])
+def test_text_without_a_searchable_word_is_an_error(store, typed):
+    with pytest.raises(NoSearchableWord, match="no searchable word"):
+        search(store.db, typed)
+
+
+@pytest.fixture(scope="module")
+def one_article_store():
+    store = ArticleStore(":memory:")
+    store.save_article(make_record())
+    yield store
+    store.close()
+
+
+#: Pieces of FTS5 syntax and of what people paste, for hypothesis to combine.
+QUERY_BITS = ['"', "(", ")", "*", ":", "^", "+", "-", ".", "'", ",", " ", "\t", "\x00", "AND", "OR", "NOT", "NEAR",
+              "title", "body", "title:", "body:", "rowid:", "Tusk", "vote", "é", "0", "{", "}"]
+QUERY_TEXT = st.one_of(st.text(), st.lists(st.one_of(st.sampled_from(QUERY_BITS), st.text(max_size=3))).map("".join))
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(typed=QUERY_TEXT)
+def test_any_text_is_an_fts5_query_both_indexes_accept_or_has_no_searchable_word(one_article_store, typed):
+    try:
+        query = fts_query(typed)
+    except NoSearchableWord:
+        return
+    for index in SEARCH_INDEXES:
+        one_article_store.db.execute(f"select count(*) from {index} where {index} match ?", [query.expression])
 
 
 def test_search_leaves_out_gone_articles_and_follows_changes(tmp_path):
@@ -103,12 +198,29 @@ def test_the_commands_print_stats_search_hits_and_exports(demo_db, tmp_path, cap
     assert "1. Senate Panel Grills Defense Secretary Nominee" in capsys.readouterr().out
     assert main(["search", "zzzyzx", "--db", str(demo_db)]) == 1
     assert "no article matches 'zzzyzx'" in capsys.readouterr().err
+    assert main(["search", " ?! ", "--db", str(demo_db)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "potus-crawler search: no searchable word in ' ?! ': give a word, \"a phrase\" or a prefix*"]
     out = tmp_path / "export.csv"
     assert main(["export", "--format", "csv", "--category", "Innovation", "--out", str(out), "--db", str(demo_db)]) == 0
     with out.open(encoding="utf-8") as exported:
         rows = list(csv.DictReader(exported))
     assert rows and all("Innovation" in row["categories"].split("; ") for row in rows)
     assert capsys.readouterr().err.startswith(f"{len(rows)} articles exported")
+
+
+@pytest.mark.parametrize(("limit", "message"), [("0", "at least 1, got 0"), ("-1", "at least 1, got -1"),
+                                               ("ten", "not a whole number: 'ten'"), ("2.5", "not a whole number: '2.5'")])
+def test_search_takes_only_a_limit_of_one_or_more(demo_db, capsys, limit, message):
+    with pytest.raises(SystemExit) as stopped:
+        main(["search", "Hegseth", "--db", str(demo_db), "--limit", limit])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"potus-crawler search: error: argument --limit: {message}"
+
+
+def test_a_limit_keeps_that_many_best_hits(demo_db, capsys):
+    assert main(["search", "tariffs", "--db", str(demo_db), "--limit", "2"]) == 0
+    assert [line.split(".")[0].strip() for line in capsys.readouterr().out.splitlines() if line[:3].strip()] == ["1", "2"]
 
 
 def test_a_missing_database_is_a_clear_error_and_is_not_created(tmp_path):

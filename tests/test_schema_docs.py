@@ -13,8 +13,8 @@ from potus_crawler.storage import ArticleStore
 
 #: Tables sqlite-utils (applied migrations) and FTS5 (the index's shadow tables) keep for
 #: themselves: the document names them without a section.
-INTERNAL_TABLES = ("_sqlite_migrations", "articles_fts_data", "articles_fts_idx", "articles_fts_docsize",
-                   "articles_fts_config")
+INTERNAL_TABLES = ("_sqlite_migrations", *(f"{index}_{shadow}" for index in ("articles_fts", "articles_unstemmed_fts")
+                                             for shadow in ("data", "idx", "docsize", "config")))
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
+from sqlite_utils import Database
 
 from extractors import ArticleRecord, RelatedLink
-from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
+from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, migrations
 
 
 @pytest.fixture
@@ -140,16 +143,17 @@ def test_schema_migrations_are_idempotent(tmp_path):
     store.close()
 
 
-def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
-    from sqlite_utils import Database
-
-    from potus_crawler.storage import migrations
-
-    path = tmp_path / "old.db"
+def older_database(path, stop_before: str, body: str) -> None:
+    """A database as an older version left it: the migrations before ``stop_before``, one article."""
     old = Database(path)
-    migrations.apply(old, stop_before="add_date_provenance")
-    old["articles"].insert({"url": "https://potusnews.news/old/", "title": "Old", "body": "Kept."})
+    migrations.apply(old, stop_before=stop_before)
+    old["articles"].insert({"url": "https://potusnews.news/old/", "title": "Old", "body": body})
     old.close()
+
+
+def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    older_database(path, "add_date_provenance", "Kept.")
     store = ArticleStore(path)
     assert store.db["articles"].get("https://potusnews.news/old/")["published_source"] is None
     assert store.db["articles"].get("https://potusnews.news/old/")["gone_since"] is None
@@ -176,6 +180,46 @@ def test_the_search_index_is_rewritten_only_when_title_or_body_change(store):
     store.mark_not_modified(record.url)
     # One row updated; the index (a delete and an insert in its shadow tables) is not touched.
     assert store.db.execute("select total_changes()").fetchone()[0] - changes == 1
+
+
+def unstemmed_hits(store: ArticleStore, query: str) -> list[str]:
+    return [row["url"] for row in store.db.query(
+        "select a.url from articles_unstemmed_fts join articles a on a.rowid = articles_unstemmed_fts.rowid "
+        "where articles_unstemmed_fts match ? order by a.url", [query])]
+
+
+def index_agrees_with_articles(store: ArticleStore) -> bool:
+    """FTS5's check of an external-content index against the rows of ``articles`` (rank 1: content too)."""
+    try:
+        store.db.execute("insert into articles_unstemmed_fts (articles_unstemmed_fts, rank) values ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def test_the_unstemmed_index_holds_words_as_written_and_follows_inserts_updates_and_deletes(store):
+    record = make_record(body="Immigration judges ruled.")
+    store.save_article(record)
+    # The porter index holds "immigr": a prefix typed as written finds nothing there.
+    assert store.db.execute("select count(*) from articles_fts where articles_fts match '\"immigra\"*'").fetchone()[0] == 0
+    assert unstemmed_hits(store, '"immigra"*') == [record.url]
+    store.save_article(make_record(title="Asylum Ruling", body="Judges ruled on asylum."))
+    assert unstemmed_hits(store, '"immigra"*') == [] and unstemmed_hits(store, 'title:"asyl"*') == [record.url]
+    other = make_record(url="https://potusnews.news/other/", body="Immigrants wait.", authors=[], categories=[],
+                        tags=[], related_links=[])
+    store.save_article(other)
+    assert unstemmed_hits(store, '"immigra"*') == [other.url]
+    store.db.execute("delete from articles where url = ?", [other.url])
+    assert unstemmed_hits(store, '"immigra"*') == [] and index_agrees_with_articles(store)
+
+
+def test_the_unstemmed_index_is_built_for_articles_stored_before_it_existed(tmp_path):
+    path = tmp_path / "old.db"
+    older_database(path, "add_unstemmed_search", "Immigration courts.")
+    store = ArticleStore(path)
+    assert unstemmed_hits(store, '"immigra"*') == ["https://potusnews.news/old/"]
+    assert index_agrees_with_articles(store)
+    store.close()
 
 
 def test_the_monitors_history_holds_healthy_runs_large_enough_to_judge(store):
