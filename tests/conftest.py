@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,22 @@ CHROME_LINES = frozenset({
     "Tumblr", "WhatsApp", "Email", "Website", "potus", "By potus", "Home", "About Us", "POTUS News",
     "Health & Welfare", "Innovation", "National Security", "White House News", "U.S. Foreign Policy",
 })
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Temporary folders in one folder of this run's, removed at its end: the suite leaves the system's
+    temporary folder as it found it (pytest would keep its last three runs' folders there)."""
+    if config.option.basetemp is None:
+        config.option.basetemp = config.stash[RUN_FOLDER] = tempfile.mkdtemp(prefix="potus-tests-")
+
+
+def pytest_unconfigure(config):
+    if RUN_FOLDER in config.stash:
+        shutil.rmtree(config.stash[RUN_FOLDER], ignore_errors=True)
+
+
+RUN_FOLDER = pytest.StashKey[str]()
 
 
 def chrome_in(body: str) -> list[str]:
