@@ -100,7 +100,7 @@ def served(demo_db):
     server = subprocess.Popen([sys.executable, "-m", "potus_crawler.cli", "serve", "--db", str(demo_db),
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base + "/-/versions.json", timeout=1)

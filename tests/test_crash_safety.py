@@ -70,7 +70,7 @@ def test_readers_never_fail_while_a_crawl_writes(served_site, tmp_path):
         """The crawl records its run only once every migration is applied: analysts read a database that
         exists. While a migration creates the schema (a first crawl, an upgrade) a reader may fail."""
         try:
-            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as connection:
+            with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as connection:
                 return connection.execute("select count(*) from crawl_runs").fetchone()[0] > 0
         except sqlite3.OperationalError:
             return False
@@ -80,7 +80,7 @@ def test_readers_never_fail_while_a_crawl_writes(served_site, tmp_path):
             pass
         while not stop.wait(0.01):
             try:
-                with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as connection:
+                with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)) as connection:
                     counts.append(connection.execute("select count(*) from articles").fetchone()[0])
                     connection.execute("select * from latest_articles limit 5").fetchall()
                     connection.execute("select count(*) from articles_fts where articles_fts match 'senate'").fetchone()
