@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     crawl_parser = commands.add_parser("crawl", help="crawl the site into the database (one run at a time)")
     crawl_parser.add_argument("--db", default=project_settings.POTUS_DB,
                               help=f"SQLite file to write (default: setting POTUS_DB, now {project_settings.POTUS_DB})")
-    crawl_parser.add_argument("--base-url", default=None, help="site to crawl (default: setting POTUS_BASE_URL)")
+    crawl_parser.add_argument("--base-url", default=None, help=f"site to crawl (default: setting POTUS_BASE_URL, now {project_settings.POTUS_BASE_URL})")
     crawl_parser.add_argument("--full", action="store_true",
                               help="walk every listing page and re-check every stored article (conditionally)")
     crawl_parser.add_argument("--since", metavar="DATE", type=since_date,
