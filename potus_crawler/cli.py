@@ -9,6 +9,7 @@ database is running (EX_TEMPFAIL: cron may simply try again next time).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sqlite3
@@ -27,9 +28,13 @@ from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
-from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema, read_only_connection
+from potus_crawler.storage import (CHANGED, NEW, UNCHANGED, ArticleStore, DatabaseLocked, DatabaseMissing,
+                                   OutdatedSchema, UnreadableDatabase, read_error, read_only_connection)
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
+#: An analyst's command given a database it cannot use: the code argparse exits with on a bad option.
+#: A locked database is EXIT_LOCKED, as for the crawl: a later try may succeed.
+EXIT_BAD_INPUT = 2
 DEMO_DB = "data/demo.db"
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
@@ -170,21 +175,43 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def open_existing(path: str) -> ArticleStore:
-    """The database at ``path``, read-only; never a new empty one by mistake. One written by an older
-    version is upgraded in place first, as the next crawl would: the one time reading writes."""
-    if not Path(path).is_file():
-        raise SystemExit(f"potus-crawler: no database at {path} (run a crawl first, or give --db)")
+    """The crawl database at ``path``, read-only; never a new empty one by mistake. One written by an older
+    version is upgraded in place first, as the next crawl would: the one time reading writes.
+
+    Raises what ``ArticleStore.for_reading`` raises, a missing database's message saying what to do.
+    """
     try:
         return ArticleStore.for_reading(path)
+    except DatabaseMissing as missing:
+        # Right after `potus-crawler demo`, the only database there is the demo's.
+        hint = (f"give --db {DEMO_DB} for the demo's, or run a crawl first"
+                if path == project_settings.POTUS_DB and Path(DEMO_DB).is_file() else "run a crawl first, or give --db")
+        raise DatabaseMissing(f"{missing} ({hint})") from None
     except OutdatedSchema:
         try:
             ArticleStore(path).close()
-        except sqlite3.OperationalError as error:
-            raise SystemExit(f"potus-crawler: {path} was written by an older version and cannot be upgraded "
-                             f"here ({error}): the next crawl upgrades it") from None
+        except sqlite3.DatabaseError as error:
+            failure = read_error(path, error)
+            if isinstance(failure, DatabaseLocked):
+                raise failure from None
+            raise UnreadableDatabase(f"{path} was written by an older version and cannot be upgraded here "
+                                     f"({error}): the next crawl upgrades it") from None
     return ArticleStore.for_reading(path)
 
 
+def reads_database(command):
+    """An analyst's command reading ``args.db``: a SQLite error met half-way through (a damaged page, a lock)
+    is reported as the opener reports one."""
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except sqlite3.DatabaseError as error:
+            raise read_error(args.db, error) from None
+    return run
+
+
+@reads_database
 def command_stats(args: argparse.Namespace) -> int:
     store = open_existing(args.db)
     print(f"{args.db}:")
@@ -217,6 +244,7 @@ def command_search(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+@reads_database
 def command_export(args: argparse.Namespace) -> int:
     store = open_existing(args.db)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
@@ -230,6 +258,7 @@ def command_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@reads_database
 def command_serve(args: argparse.Namespace) -> int:
     open_existing(args.db).close()
     print(f"Serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
@@ -237,6 +266,7 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@reads_database
 def command_report(args: argparse.Namespace) -> int:
     # matplotlib takes a second to import: only the command that draws pays for it.
     from potus_crawler.report import write_report
@@ -312,6 +342,12 @@ def main(argv: list[str] | None = None) -> int:
         # The reader stopped early (``export | head``): no error of ours, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except DatabaseLocked as locked:
+        print(f"potus-crawler {args.command}: {locked}", file=sys.stderr)
+        return EXIT_LOCKED
+    except UnreadableDatabase as bad_input:
+        print(f"potus-crawler {args.command}: {bad_input}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

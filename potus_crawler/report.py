@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 from sqlite_utils import Database
 
 from .queries import headline_figures, scalar
-from .storage import ArticleStore, OutdatedSchema
+from .storage import ArticleStore
 
 #: Categories drawn on their own in the timeline; the rest are summed as OTHER.
 TOP_CATEGORIES = 8
@@ -50,18 +50,6 @@ OTHER_COLOR = "#b0b0b0"
 CATEGORY_COLORS = [color for i, color in enumerate(matplotlib.colormaps["tab10"].colors) if i != 7]
 RUN_COLORS = {"new": "#2a9d8f", "updated": "#e9a03b", "unchanged": "#a8c5da"}
 NO_DATA = '<p class="no-data">No data yet.</p>'
-
-
-def open_database(db_path: str | Path) -> Database:
-    """The crawl database, read-only; a missing file is an error rather than a new empty database."""
-    path = Path(db_path).resolve()
-    if not path.is_file():
-        raise FileNotFoundError(f"no database at {path}")
-    try:
-        return ArticleStore.for_reading(path).db
-    except OutdatedSchema as outdated:
-        raise ValueError(f"{path} is not a potus-crawler database of this version ({outdated}): crawl into it "
-                         "once to create or upgrade its schema") from None
 
 
 @dataclass(frozen=True)
@@ -327,7 +315,7 @@ footer { margin-top: 2rem; color: #777; font-size: .8rem; }
 
 def write_report(db_path: str | Path, out_path: str | Path) -> dict:
     """Write the report of the database at ``db_path`` to ``out_path``; returns the headline figures shown."""
-    db = open_database(db_path)
+    db = ArticleStore.for_reading(db_path).db
     try:
         figures = headline_figures(db)
         charts = [("wide", timeline_chart(db)), ("", sources_chart(db)), ("", runs_chart(db)),

@@ -1,0 +1,177 @@
+"""The analysts' commands given bad input: one line on stderr, a documented exit code, and no file written
+that the command only reads."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from potus_crawler import storage
+from potus_crawler.cli import EXIT_BAD_INPUT, EXIT_LOCKED, main
+from potus_crawler.storage import ArticleStore
+from test_storage import make_record
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def crawl_database(path: Path, articles: int = 40) -> Path:
+    """A database as a crawl leaves it (WAL mode), with enough articles that their table spans pages."""
+    store = ArticleStore(path)
+    for number in range(articles):
+        store.save_article(make_record(url=f"https://potusnews.news/post-{number}/", body=f"Text {number}. " * 300))
+    store.close()
+    return path
+
+
+def in_rollback_journal_mode(path: Path) -> Path:
+    """The same database without WAL: every read goes to the file, and an exclusive lock bars readers."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("pragma journal_mode = delete")
+    connection.close()
+    return path
+
+
+def damaged_database(path: Path) -> Path:
+    """A crawl database whose ``articles`` table has its root page overwritten: it opens, its schema reads,
+    and the first query of articles fails with SQLITE_CORRUPT."""
+    in_rollback_journal_mode(crawl_database(path))
+    with sqlite3.connect(path) as connection:
+        page_size = connection.execute("pragma page_size").fetchone()[0]
+        root = connection.execute("select rootpage from sqlite_master where name = 'articles'").fetchone()[0]
+    connection.close()
+    with open(path, "r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xff" * page_size)
+    return path
+
+
+def foreign_database(path: Path) -> Path:
+    """Another program's SQLite file."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("create table notes (text)")
+        connection.execute("insert into notes values ('keep me')")
+    connection.close()
+    return path
+
+
+def run_cli(*arguments: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "potus_crawler.cli", *arguments], capture_output=True, text=True,
+                          timeout=120, cwd=cwd, env=env)
+
+
+def assert_one_line(result: subprocess.CompletedProcess, exit_code: int, command: str, *phrases: str) -> str:
+    """The run exited with ``exit_code`` having printed one line on stderr, prefixed, holding every phrase."""
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert result.returncode == exit_code, result.stderr
+    assert lines[0].startswith(f"potus-crawler {command}: ")
+    for phrase in phrases:
+        assert phrase in lines[0]
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def crawl_db(tmp_path_factory) -> Path:
+    return crawl_database(tmp_path_factory.mktemp("crawl") / "crawl.db")
+
+
+# -- bad databases --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "tariffs"], ["export"]])
+def test_a_file_that_is_no_database_is_said_in_one_line(command):
+    result = run_cli(*command, "--db", str(README))
+    assert_one_line(result, EXIT_BAD_INPUT, command[0], f"{README} is no potus-crawler database",
+                    "file is not a database")
+
+
+def test_an_empty_file_is_said_in_one_line(tmp_path):
+    (tmp_path / "empty.db").touch()
+    result = run_cli("stats", "--db", str(tmp_path / "empty.db"))
+    assert_one_line(result, EXIT_BAD_INPUT, "stats", "empty.db is empty: no crawl has written it")
+
+
+def test_another_programs_database_is_said_in_one_line(tmp_path):
+    result = run_cli("report", "--db", str(foreign_database(tmp_path / "notes.db")), "--out", str(tmp_path / "r.html"))
+    assert_one_line(result, EXIT_BAD_INPUT, "report", "notes.db is no potus-crawler database")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_a_missing_database_is_said_in_one_line_with_exit_code_2(tmp_path):
+    result = run_cli("stats", "--db", str(tmp_path / "none.db"))
+    assert_one_line(result, EXIT_BAD_INPUT, "stats", f"no database at {tmp_path / 'none.db'}", "run a crawl first")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_without_db_after_the_demo_the_message_names_the_demos_database(tmp_path):
+    """A user who just ran the demo has data/demo.db and no data/potus.db: say which --db to give."""
+    (tmp_path / "data").mkdir()
+    crawl_database(tmp_path / "data" / "demo.db", articles=1)
+    env = {name: value for name, value in os.environ.items() if name != "POTUS_DB"}
+    result = run_cli("stats", cwd=tmp_path, env=env)
+    assert_one_line(result, EXIT_BAD_INPUT, "stats", "no database at data/potus.db", "--db data/demo.db")
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "csv"]])
+def test_a_damaged_page_met_half_way_is_said_in_one_line(tmp_path, command):
+    result = run_cli(*command, "--db", str(damaged_database(tmp_path / "damaged.db")))
+    assert_one_line(result, EXIT_BAD_INPUT, command[0], "damaged.db", "database disk image is malformed")
+
+
+ANALYST_COMMANDS = {
+    "stats": [],
+    "search": ["tariffs"],
+    "export": ["--out", "{tmp}/out.jsonl"],
+    # The database is refused before anything listens; were it not, nothing could listen at a TEST-NET address.
+    "serve": ["--host", "192.0.2.1"],
+    "report": ["--out", "{tmp}/report.html"],
+}
+
+
+@pytest.mark.parametrize("command", list(ANALYST_COMMANDS))
+@pytest.mark.parametrize("make_file", [Path.touch, foreign_database], ids=["empty", "foreign"])
+def test_a_refused_database_keeps_its_bytes_and_time_and_gets_no_wal(tmp_path, capsys, command, make_file):
+    """Readers are read-only: an empty file or another program's database is refused, never given our schema."""
+    db = tmp_path / "x.db"
+    make_file(db)
+    before, modified = db.read_bytes(), db.stat().st_mtime_ns
+    arguments = [argument.format(tmp=tmp_path) for argument in ANALYST_COMMANDS[command]]
+    assert main([command, *arguments, "--db", str(db)]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.count("\n") == 1
+    assert db.read_bytes() == before and db.stat().st_mtime_ns == modified
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["x.db"]
+
+
+# -- locked databases -----------------------------------------------------------------------------------
+
+
+def test_a_database_locked_exclusively_gives_the_lock_code_after_the_busy_timeout(tmp_path):
+    db = in_rollback_journal_mode(crawl_database(tmp_path / "locked.db", articles=1))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("begin exclusive")
+    try:
+        result = run_cli("stats", "--db", str(db))
+    finally:
+        holder.close()
+    assert_one_line(result, EXIT_LOCKED, "stats", "locked.db is locked by another process", "try again later")
+
+
+def test_a_database_in_exclusive_locking_mode_gives_the_lock_code(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_SECONDS", 0.1)
+    db = crawl_database(tmp_path / "locked.db", articles=1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("pragma locking_mode = exclusive")
+    holder.execute("begin exclusive")
+    holder.execute("commit")  # the lock outlives the transaction in this mode
+    try:
+        assert main(["export", "--db", str(db), "--out", str(tmp_path / "out.jsonl")]) == EXIT_LOCKED
+    finally:
+        holder.close()
+    assert "locked.db is locked by another process" in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()
