@@ -28,12 +28,13 @@ from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
+from potus_crawler.output import OutputUnwritable, output_file, standard_output
 from potus_crawler.storage import (CHANGED, NEW, UNCHANGED, ArticleStore, DatabaseLocked, DatabaseMissing,
                                    OutdatedSchema, UnreadableDatabase, read_error, read_only_connection)
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
-#: An analyst's command given a database it cannot use: the code argparse exits with on a bad option.
-#: A locked database is EXIT_LOCKED, as for the crawl: a later try may succeed.
+#: An analyst's command given a database or an output it cannot use: the code argparse exits with on a bad
+#: option. A locked database is EXIT_LOCKED, as for the crawl: a later try may succeed.
 EXIT_BAD_INPUT = 2
 DEMO_DB = "data/demo.db"
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
@@ -246,14 +247,13 @@ def command_search(args: argparse.Namespace) -> int:
 
 @reads_database
 def command_export(args: argparse.Namespace) -> int:
-    store = open_existing(args.db)
-    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
-    try:
-        count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
-    finally:
-        if args.out:
-            out.close()
-        store.close()
+    # The output is opened first: a path that cannot be written fails before the export reads a row.
+    with output_file(args.out, args.db) if args.out else standard_output() as out:
+        store = open_existing(args.db)
+        try:
+            count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
+        finally:
+            store.close()
     print(f"{count} articles exported" + (f" to {args.out}" if args.out else ""), file=sys.stderr)
     return 0
 
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseLocked as locked:
         print(f"potus-crawler {args.command}: {locked}", file=sys.stderr)
         return EXIT_LOCKED
-    except UnreadableDatabase as bad_input:
+    except (UnreadableDatabase, OutputUnwritable) as bad_input:
         print(f"potus-crawler {args.command}: {bad_input}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

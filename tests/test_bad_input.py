@@ -3,6 +3,7 @@ that the command only reads."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from potus_crawler import storage
+from potus_crawler import export, storage
 from potus_crawler.cli import EXIT_BAD_INPUT, EXIT_LOCKED, main
 from potus_crawler.storage import ArticleStore
 from test_storage import make_record
@@ -175,3 +176,65 @@ def test_a_database_in_exclusive_locking_mode_gives_the_lock_code(tmp_path, caps
         holder.close()
     assert "locked.db is locked by another process" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+# -- outputs that cannot be written ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("out, reason", [
+    ("{tmp}/missing/out.jsonl", "No such file or directory"),
+    ("{tmp}", "Is a directory"),
+    ("{tmp}/file.txt/out.jsonl", "Not a directory"),
+    ("/dev/full", "No space left on device"),
+])
+def test_an_export_that_cannot_be_written_is_said_in_one_line(crawl_db, tmp_path, out, reason):
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    out = out.format(tmp=tmp_path)
+    result = run_cli("export", "--db", str(crawl_db), "--out", out)
+    assert_one_line(result, EXIT_BAD_INPUT, "export", f"cannot write {out}: {reason}")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_an_export_to_a_full_standard_output_is_said_in_one_line(crawl_db):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "potus_crawler.cli", "export", "--db", str(crawl_db)],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert_one_line(result, EXIT_BAD_INPUT, "export", "cannot write standard output: No space left on device")
+
+
+def test_a_report_that_cannot_be_written_is_said_in_one_line(crawl_db, tmp_path):
+    result = run_cli("report", "--db", str(crawl_db), "--out", str(tmp_path / "missing" / "report.html"))
+    assert_one_line(result, EXIT_BAD_INPUT, "report", "cannot write", "No such file or directory")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_an_export_into_a_read_only_folder_is_said_in_one_line(crawl_db, tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    result = run_cli("export", "--db", str(crawl_db), "--out", str(folder / "out.jsonl"))
+    assert_one_line(result, EXIT_BAD_INPUT, "export", "Permission denied")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_failed_export_keeps_the_previous_file_and_leaves_no_part(crawl_db, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "articles.jsonl"
+    assert main(["export", "--db", str(crawl_db), "--out", str(out)]) == 0
+    previous = out.read_bytes()
+
+    def write_until_the_disk_fills(rows, stream, format):
+        stream.write("{}\n" * 10)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(export, "write", write_until_the_disk_fills)
+    capsys.readouterr()
+    assert main(["export", "--db", str(crawl_db), "--out", str(out)]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == f"potus-crawler export: cannot write {out}: No space left on device\n"
+    assert out.read_bytes() == previous and list(tmp_path.iterdir()) == [out]
+
+
+def test_an_export_over_the_database_it_reads_is_refused(crawl_db, capsys):
+    before = crawl_db.read_bytes()
+    assert main(["export", "--db", str(crawl_db), "--out", str(crawl_db)]) == EXIT_BAD_INPUT
+    assert "it is the database this command reads" in capsys.readouterr().err
+    assert crawl_db.read_bytes() == before
