@@ -1,9 +1,9 @@
-"""The ``potus-crawler`` command: crawl the site (the cron entry), extract one page, or run the demo.
+"""The ``potus-crawler`` command: crawl the site (the cron entry), extract one page, run the demo, and the
+analysts' commands that read the database (stats, search, export, serve, report).
 
-Exit codes of ``crawl``: 0 the crawl finished and looks healthy, 1 it ended early or failed, 3 it
-found no article at all (the site is down or changed its layout), 4 it finished but a fill rate
-fell well below the recent runs' (the message names the field), 75 another crawl of the same
-database is running (EX_TEMPFAIL: cron may simply try again next time).
+The exit codes are listed in ``EXIT_CODES_HELP``, the epilog of ``--help``. An analyst's command
+reports bad input (a missing, empty, damaged or foreign database, an output it cannot write) and a
+locked database in one line on standard error, prefixed ``potus-crawler COMMAND:``, never a traceback.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from scrapy.settings import Settings
 
 from extractors import ExtractionError, extract
 from extractors.normalize import parse_datetime
-from potus_crawler import browse, export, queries
+from potus_crawler import __version__, browse, export, queries
 from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
@@ -36,6 +36,17 @@ EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4
 #: An analyst's command given a database or an output it cannot use: the code argparse exits with on a bad
 #: option. A locked database is EXIT_LOCKED, as for the crawl: a later try may succeed.
 EXIT_BAD_INPUT = 2
+DESCRIPTION = ("Crawl POTUS News into a SQLite database, and read it: counts, full-text search,\n"
+               "exports, Datasette, an HTML report.")
+EXIT_CODES_HELP = """\
+exit codes:
+  crawl     0 finished and healthy; 1 ended early or failed; 3 found no article at all (the site
+            is down or changed its layout); 4 a figure fell far below the recent runs' (the
+            message names it); 75 another crawl of the database is running (try again later)
+  stats, search, export, serve, report
+            0 done; 1 search found no article; 2 bad input: a bad option, a database that is
+            missing, empty, damaged or another program's, an output that cannot be written;
+            75 another process holds a lock on the database (try again later)"""
 DEMO_DB = "data/demo.db"
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
@@ -73,6 +84,24 @@ def setting_pair(text: str) -> tuple[str, str]:
     if not separator or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name, value
+
+
+def port_number(text: str) -> int:
+    """``serve --port``: a TCP port, 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port (1 to 65535): {text!r}")
+    return port
+
+
+def file_path(text: str) -> str:
+    """``--db``, ``--out``: an empty path names no file (and SQLite would take it for a temporary database)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no file")
+    return text
 
 
 def since_date(text: str) -> str:
@@ -280,7 +309,9 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="potus-crawler", description=__doc__)
+    parser = argparse.ArgumentParser(prog="potus-crawler", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"potus-crawler {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     crawl_parser = commands.add_parser("crawl", help="crawl the site into the database (one run at a time)")
@@ -305,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser.add_argument("--db", default=DEMO_DB, help=f"SQLite file to write (default {DEMO_DB})")
     demo_parser.set_defaults(handler=command_demo)
 
-    default_db = {"default": project_settings.POTUS_DB, "help": f"the database (default {project_settings.POTUS_DB})"}
+    default_db = {"default": project_settings.POTUS_DB, "type": file_path,
+                  "help": "the crawl database (default: setting POTUS_DB, now %(default)s)"}
     stats_parser = commands.add_parser("stats", help="counts, fill rates and the last crawl runs")
     stats_parser.add_argument("--db", **default_db)
     stats_parser.set_defaults(handler=command_stats)
@@ -317,21 +349,29 @@ def main(argv: list[str] | None = None) -> int:
     search_parser.set_defaults(handler=command_search)
 
     export_parser = commands.add_parser("export", help="write articles as JSON lines or CSV, streamed")
-    export_parser.add_argument("--format", choices=export.FORMATS, default="jsonl")
-    export_parser.add_argument("--since", type=since_date, metavar="DATE", help="articles published since DATE")
-    export_parser.add_argument("--category", metavar="NAME", help="articles filed under this category")
-    export_parser.add_argument("--out", help="file to write (default: standard output)")
+    export_parser.add_argument("--format", choices=export.FORMATS, default="jsonl",
+                               help="JSON lines, one article a line, or CSV with a header (default: %(default)s)")
+    export_parser.add_argument("--since", type=since_date, metavar="DATE",
+                               help='only articles published since DATE, e.g. 2025-03-01 or "3 days ago" '
+                                    "(default: every date)")
+    export_parser.add_argument("--category", metavar="NAME",
+                               help="only articles filed under this category, primary or not (default: all)")
+    export_parser.add_argument("--out", metavar="FILE", type=file_path,
+                               help="file to write, replaced only once complete (default: standard output)")
     export_parser.add_argument("--db", **default_db)
     export_parser.set_defaults(handler=command_export)
 
     serve_parser = commands.add_parser("serve", help="browse and query the database in Datasette")
     serve_parser.add_argument("--db", **default_db)
-    serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=8001)
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="address to listen on (default: %(default)s, this machine only)")
+    serve_parser.add_argument("--port", type=port_number, default=8001,
+                              help="TCP port, 1 to 65535 (default: %(default)s)")
     serve_parser.set_defaults(handler=command_serve)
 
     report_parser = commands.add_parser("report", help="one self-contained HTML page of figures and charts")
-    report_parser.add_argument("--out", required=True, help="the HTML file to write")
+    report_parser.add_argument("--out", metavar="FILE", type=file_path, required=True,
+                               help="the HTML file to write, replaced only once complete (required: no default)")
     report_parser.add_argument("--db", **default_db)
     report_parser.set_defaults(handler=command_report)
 

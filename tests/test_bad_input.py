@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from potus_crawler import export, storage
+from potus_crawler import __version__, export, storage
 from potus_crawler.cli import EXIT_BAD_INPUT, EXIT_LOCKED, main
 from potus_crawler.storage import ArticleStore
 from test_storage import make_record
@@ -238,3 +238,50 @@ def test_an_export_over_the_database_it_reads_is_refused(crawl_db, capsys):
     assert main(["export", "--db", str(crawl_db), "--out", str(crawl_db)]) == EXIT_BAD_INPUT
     assert "it is the database this command reads" in capsys.readouterr().err
     assert crawl_db.read_bytes() == before
+
+
+# -- options --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["serve", "--port", "0"], "argument --port: not a TCP port (1 to 65535): '0'"),
+    (["serve", "--port", "65536"], "argument --port: not a TCP port (1 to 65535): '65536'"),
+    (["serve", "--port", "http"], "argument --port: not a TCP port (1 to 65535): 'http'"),
+    (["stats", "--db", ""], "argument --db: an empty path names no file"),
+    (["export", "--out", ""], "argument --out: an empty path names no file"),
+    (["report", "--out", ""], "argument --out: an empty path names no file"),
+])
+def test_bad_options_are_argparse_errors(arguments, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(arguments)
+    assert stopped.value.code == EXIT_BAD_INPUT and message in capsys.readouterr().err
+
+
+def test_version_is_the_packages(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0 and capsys.readouterr().out == f"potus-crawler {__version__}\n"
+
+
+def help_text(capsys, *arguments: str) -> str:
+    with pytest.raises(SystemExit):
+        main([*arguments, "--help"])
+    return capsys.readouterr().out
+
+
+def test_the_top_level_help_is_plain_text_with_the_exit_codes(capsys):
+    text = help_text(capsys)
+    assert "``" not in text and ":func:" not in text
+    assert "exit codes:" in text
+    assert "2 bad input" in text and "75 another process holds a lock on the database" in text
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "serve", "report"])
+def test_every_option_of_an_analysts_command_says_its_default(capsys, command):
+    options = help_text(capsys, command).split("options:\n", 1)[1]
+    # One entry per option: its name at two spaces' indent, its help on the same and the following lines.
+    entries = [entry for entry in ("\n" + options).split("\n  -") if entry.strip()]
+    assert len(entries) > 1
+    for entry in entries:
+        if not entry.startswith("h, --help"):
+            assert "(default: " in " ".join(entry.split()) or "(required" in entry, entry
