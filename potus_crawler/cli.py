@@ -1,14 +1,15 @@
-"""The ``potus-crawler`` command: crawl the site (the cron entry), extract one page, or run the demo.
+"""The ``potus-crawler`` command: crawl the site (the cron entry), extract one page, run the demo, and the
+analysts' commands that read the database (stats, search, export, serve, report).
 
-Exit codes of ``crawl``: 0 the crawl finished and looks healthy, 1 it ended early or failed, 3 it
-found no article at all (the site is down or changed its layout), 4 it finished but a fill rate
-fell well below the recent runs' (the message names the field), 75 another crawl of the same
-database is running (EX_TEMPFAIL: cron may simply try again next time).
+The exit codes are listed in ``EXIT_CODES_HELP``, the epilog of ``--help``. An analyst's command
+reports bad input (a missing, empty, damaged or foreign database, an output it cannot write) and a
+locked database in one line on standard error, prefixed ``potus-crawler COMMAND:``, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -26,19 +27,35 @@ from scrapy.settings import Settings
 
 from extractors import ExtractionError, extract
 from extractors.normalize import parse_datetime
-from potus_crawler import browse, export, queries
+from potus_crawler import __version__, browse, export, queries
 from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.logs import tracebacks_in_one_line
+from potus_crawler.output import OutputUnwritable, output_file, standard_output
 from potus_crawler.setting_checks import BadSetting, check_settings
 from potus_crawler.shutdown import ShutdownOnSignals, exit_code
-from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore, OutdatedSchema, read_only_connection
+from potus_crawler.storage import (CHANGED, NEW, UNCHANGED, ArticleStore, DatabaseLocked, DatabaseMissing,
+                                   OutdatedSchema, UnreadableDatabase, read_error, read_only_connection)
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
-#: A command given what it cannot use, as argparse exits for a bad option.
+#: A command given what it cannot use (a bad option or setting, a database or an output it cannot use):
+#: the code argparse exits with on a bad option. A locked database is EXIT_LOCKED: a later try may succeed.
 EXIT_USAGE = 2
+DESCRIPTION = ("Crawl POTUS News into a SQLite database, and read it: counts, full-text search,\n"
+               "exports, Datasette, an HTML report.")
+EXIT_CODES_HELP = """\
+exit codes:
+  crawl     0 finished and healthy; 1 ended early or failed; 2 a bad option or setting (nothing
+            done); 3 found no article at all (the site is down or changed its layout); 4 a figure
+            fell far below the recent runs' (the message names it); 75 another crawl of the
+            database is running (try again later); 130, 143 stopped by SIGINT (Ctrl-C), SIGTERM
+  demo      0 every article stored as expected; 1 not; 2 a bad option or setting; 130, 143 stopped
+  stats, search, export, serve, report
+            0 done; 1 search found no article; 2 bad input: a bad option, a database that is
+            missing, empty, damaged or another program's, an output that cannot be written;
+            75 another process holds a lock on the database (try again later)"""
 DEMO_DB = "data/demo.db"
 #: Where the commands ``demo --serve`` suggests write: not DEMO_DB, which each demo run clears.
 SERVED_DEMO_DB = "data/demo-served.db"
@@ -50,14 +67,6 @@ DEMO_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "LOG_LEVEL": "WARNING",
 }
-
-
-class CommandFailed(Exception):
-    """Ends a command with one line on standard error and the exit code given."""
-
-    def __init__(self, command: str, message: str, exit_code: int):
-        super().__init__(f"potus-crawler {command}: {message}")
-        self.exit_code = exit_code
 
 
 @dataclass
@@ -103,13 +112,10 @@ def run_crawl(settings: Settings) -> CrawlOutcome:
     return CrawlOutcome(stats, shutdown.first_signal)
 
 
-def checked_settings(command: str, overrides: dict) -> Settings:
-    """The crawl's settings, every one checked: a bad one ends the command with one line and EXIT_USAGE."""
+def checked_settings(overrides: dict) -> Settings:
+    """The crawl's settings, every one checked: ``BadSetting`` names the first one not allowed."""
     settings = crawl_settings(overrides)
-    try:
-        check_settings(settings)
-    except BadSetting as bad:
-        raise CommandFailed(command, str(bad), EXIT_USAGE) from None
+    check_settings(settings)
     return settings
 
 
@@ -147,6 +153,11 @@ def whole_number(low: int, high: int | None = None):
     return parse
 
 
+def file_path(text: str) -> str:
+    """``--db``, ``--out``: an empty path names no file (and SQLite would take it for a temporary database)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no file")
+    return text
 
 
 def since_date(text: str) -> str:
@@ -167,7 +178,7 @@ def command_crawl(args: argparse.Namespace) -> int:
         overrides["POTUS_FULL"] = True
     if args.since:
         overrides["POTUS_RECHECK_SINCE"] = args.since
-    settings = checked_settings("crawl", overrides)
+    settings = checked_settings(overrides)
     started = time.monotonic()
     try:
         with crawl_lock(args.db):
@@ -230,7 +241,7 @@ def clear_demo_database(path: Path) -> None:
 def command_demo(args: argparse.Namespace) -> int:
     if args.serve:
         return serve_demo(args)
-    settings = checked_settings("demo", {**DEMO_SETTINGS, **dict(args.set), "POTUS_DB": args.db})
+    settings = checked_settings({**DEMO_SETTINGS, **dict(args.set), "POTUS_DB": args.db})
     clear_demo_database(Path(args.db))
     started = time.monotonic()
     with demo_site() as site:
@@ -303,21 +314,43 @@ def serve_demo(args: argparse.Namespace) -> int:
 
 
 def open_existing(path: str) -> ArticleStore:
-    """The database at ``path``, read-only; never a new empty one by mistake. One written by an older
-    version is upgraded in place first, as the next crawl would: the one time reading writes."""
-    if not Path(path).is_file():
-        raise SystemExit(f"potus-crawler: no database at {path} (run a crawl first, or give --db)")
+    """The crawl database at ``path``, read-only; never a new empty one by mistake. One written by an older
+    version is upgraded in place first, as the next crawl would: the one time reading writes.
+
+    Raises what ``ArticleStore.for_reading`` raises, a missing database's message saying what to do.
+    """
     try:
         return ArticleStore.for_reading(path)
+    except DatabaseMissing as missing:
+        # Right after `potus-crawler demo`, the only database there is the demo's.
+        hint = (f"give --db {DEMO_DB} for the demo's, or run a crawl first"
+                if path == project_settings.POTUS_DB and Path(DEMO_DB).is_file() else "run a crawl first, or give --db")
+        raise DatabaseMissing(f"{missing} ({hint})") from None
     except OutdatedSchema:
         try:
             ArticleStore(path).close()
-        except sqlite3.OperationalError as error:
-            raise SystemExit(f"potus-crawler: {path} was written by an older version and cannot be upgraded "
-                             f"here ({error}): the next crawl upgrades it") from None
+        except sqlite3.DatabaseError as error:
+            failure = read_error(path, error)
+            if isinstance(failure, DatabaseLocked):
+                raise failure from None
+            raise UnreadableDatabase(f"{path} was written by an older version and cannot be upgraded here "
+                                     f"({error}): the next crawl upgrades it") from None
     return ArticleStore.for_reading(path)
 
 
+def reads_database(command):
+    """An analyst's command reading ``args.db``: a SQLite error met half-way through (a damaged page, a lock)
+    is reported as the opener reports one."""
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except sqlite3.DatabaseError as error:
+            raise read_error(args.db, error) from None
+    return run
+
+
+@reads_database
 def command_stats(args: argparse.Namespace) -> int:
     store = open_existing(args.db)
     print(f"{args.db}:")
@@ -339,6 +372,7 @@ def command_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+@reads_database
 def command_search(args: argparse.Namespace) -> int:
     """Exit code 0 when articles match, 1 when none does, 2 when the terms hold nothing to search for."""
     store = open_existing(args.db)
@@ -356,19 +390,20 @@ def command_search(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+@reads_database
 def command_export(args: argparse.Namespace) -> int:
-    store = open_existing(args.db)
-    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
-    try:
-        count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
-    finally:
-        if args.out:
-            out.close()
-        store.close()
+    # The output is opened first: a path that cannot be written fails before the export reads a row.
+    with output_file(args.out, args.db) if args.out else standard_output() as out:
+        store = open_existing(args.db)
+        try:
+            count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
+        finally:
+            store.close()
     print(f"{count} articles exported" + (f" to {args.out}" if args.out else ""), file=sys.stderr)
     return 0
 
 
+@reads_database
 def command_serve(args: argparse.Namespace) -> int:
     open_existing(args.db).close()
     print(f"Serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
@@ -376,6 +411,7 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@reads_database
 def command_report(args: argparse.Namespace) -> int:
     # matplotlib takes a second to import: only the command that draws pays for it.
     from potus_crawler.report import write_report
@@ -389,7 +425,9 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="potus-crawler", description=__doc__)
+    parser = argparse.ArgumentParser(prog="potus-crawler", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"potus-crawler {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     crawl_parser = commands.add_parser("crawl", help="crawl the site into the database (one run at a time)")
@@ -428,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "when Enter is pressed, to try incremental crawls")
     demo_parser.set_defaults(handler=command_demo)
 
-    default_db = {"default": project_settings.POTUS_DB, "help": f"the database (default {project_settings.POTUS_DB})"}
+    default_db = {"default": project_settings.POTUS_DB, "type": file_path,
+                  "help": "the crawl database (default: setting POTUS_DB, now %(default)s)"}
     stats_parser = commands.add_parser("stats", help="counts, fill rates and the last crawl runs")
     stats_parser.add_argument("--db", **default_db)
     stats_parser.set_defaults(handler=command_stats)
@@ -440,21 +479,29 @@ def main(argv: list[str] | None = None) -> int:
     search_parser.set_defaults(handler=command_search)
 
     export_parser = commands.add_parser("export", help="write articles as JSON lines or CSV, streamed")
-    export_parser.add_argument("--format", choices=export.FORMATS, default="jsonl")
-    export_parser.add_argument("--since", type=since_date, metavar="DATE", help="articles published since DATE")
-    export_parser.add_argument("--category", metavar="NAME", help="articles filed under this category")
-    export_parser.add_argument("--out", help="file to write (default: standard output)")
+    export_parser.add_argument("--format", choices=export.FORMATS, default="jsonl",
+                               help="JSON lines, one article a line, or CSV with a header (default: %(default)s)")
+    export_parser.add_argument("--since", type=since_date, metavar="DATE",
+                               help='only articles published since DATE, e.g. 2025-03-01 or "3 days ago" '
+                                    "(default: every date)")
+    export_parser.add_argument("--category", metavar="NAME",
+                               help="only articles filed under this category, primary or not (default: all)")
+    export_parser.add_argument("--out", metavar="FILE", type=file_path,
+                               help="file to write, replaced only once complete (default: standard output)")
     export_parser.add_argument("--db", **default_db)
     export_parser.set_defaults(handler=command_export)
 
     serve_parser = commands.add_parser("serve", help="browse and query the database in Datasette")
     serve_parser.add_argument("--db", **default_db)
-    serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=8001)
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="address to listen on (default: %(default)s, this machine only)")
+    serve_parser.add_argument("--port", type=whole_number(1, 65535), default=8001,
+                              help="TCP port, 1 to 65535 (default: %(default)s)")
     serve_parser.set_defaults(handler=command_serve)
 
     report_parser = commands.add_parser("report", help="one self-contained HTML page of figures and charts")
-    report_parser.add_argument("--out", required=True, help="the HTML file to write")
+    report_parser.add_argument("--out", metavar="FILE", type=file_path, required=True,
+                               help="the HTML file to write, replaced only once complete (required: no default)")
     report_parser.add_argument("--db", **default_db)
     report_parser.set_defaults(handler=command_report)
 
@@ -463,9 +510,6 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return args.handler(args)
-    except CommandFailed as failed:
-        print(failed, file=sys.stderr)
-        return failed.exit_code
     except KeyboardInterrupt:
         print(f"potus-crawler {args.command}: interrupted", file=sys.stderr)
         return exit_code(signal.SIGINT)
@@ -473,6 +517,12 @@ def main(argv: list[str] | None = None) -> int:
         # The reader stopped early (``export | head``): no error of ours, and no traceback at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except DatabaseLocked as locked:
+        print(f"potus-crawler {args.command}: {locked}", file=sys.stderr)
+        return EXIT_LOCKED
+    except (UnreadableDatabase, OutputUnwritable, BadSetting) as bad_input:
+        print(f"potus-crawler {args.command}: {bad_input}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 The page is one file that loads nothing: the charts are drawn with matplotlib's
 object-oriented API (no pyplot, so no global backend) as SVG and inlined, text kept as
 ``<text>`` so it stays selectable and small. The database is opened read-only, so a
-report can run while a crawl writes and never migrates or creates a database.
+report can run while a crawl writes and never migrates or creates a database. The page
+replaces an earlier one only once it is written whole.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from matplotlib.ticker import MaxNLocator
 from sqlite_utils import Database
 
 from .queries import headline_figures, scalar
-from .storage import ArticleStore, OutdatedSchema
+from .output import output_file
+from .storage import ArticleStore
 
 #: Categories drawn on their own in the timeline; the rest are summed as OTHER.
 TOP_CATEGORIES = 8
@@ -50,18 +52,6 @@ OTHER_COLOR = "#b0b0b0"
 CATEGORY_COLORS = [color for i, color in enumerate(matplotlib.colormaps["tab10"].colors) if i != 7]
 RUN_COLORS = {"new": "#2a9d8f", "updated": "#e9a03b", "unchanged": "#a8c5da"}
 NO_DATA = '<p class="no-data">No data yet.</p>'
-
-
-def open_database(db_path: str | Path) -> Database:
-    """The crawl database, read-only; a missing file is an error rather than a new empty database."""
-    path = Path(db_path).resolve()
-    if not path.is_file():
-        raise FileNotFoundError(f"no database at {path}")
-    try:
-        return ArticleStore.for_reading(path).db
-    except OutdatedSchema as outdated:
-        raise ValueError(f"{path} is not a potus-crawler database of this version ({outdated}): crawl into it "
-                         "once to create or upgrade its schema") from None
 
 
 @dataclass(frozen=True)
@@ -326,18 +316,29 @@ footer { margin-top: 2rem; color: #777; font-size: .8rem; }
 
 
 def write_report(db_path: str | Path, out_path: str | Path) -> dict:
-    """Write the report of the database at ``db_path`` to ``out_path``; returns the headline figures shown."""
-    db = open_database(db_path)
-    try:
-        figures = headline_figures(db)
-        charts = [("wide", timeline_chart(db)), ("", sources_chart(db)), ("", runs_chart(db)),
-                  ("", languages_chart(db))]
-        latest = latest_table(db)
-    finally:
-        db.close()
+    """Write the report of the database at ``db_path`` to ``out_path``; returns the headline figures shown.
+
+    Raises what ``ArticleStore.for_reading`` and ``output_file`` raise; the output is opened first, so a
+    path that cannot be written fails before the charts are drawn, and a failed report replaces nothing.
+    """
+    with output_file(out_path, db_path) as out:
+        db = ArticleStore.for_reading(db_path).db
+        try:
+            figures = headline_figures(db)
+            charts = [("wide", timeline_chart(db)), ("", sources_chart(db)), ("", runs_chart(db)),
+                      ("", languages_chart(db))]
+            latest = latest_table(db)
+        finally:
+            db.close()
+        out.write(report_page(db_path, figures, charts, latest))
+    return figures
+
+
+def report_page(db_path: str | Path, figures: dict, charts: list[tuple[str, str | None]], latest: str) -> str:
+    """The report's HTML page: headline figures, charts (CSS class, SVG or None), the latest articles' table."""
     charts_html = "".join(f'<figure class="{css_class}">{svg or NO_DATA}</figure>' for css_class, svg in charts)
     generated = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    page = f"""<!DOCTYPE html>
+    return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -356,7 +357,3 @@ def write_report(db_path: str | Path, out_path: str | Path) -> dict:
 </body>
 </html>
 """
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
-    return figures

@@ -49,6 +49,8 @@ REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replace
 
 #: Outcomes of storing a fetched article.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+#: How long a connection waits for another one's lock before giving up with SQLITE_BUSY.
+BUSY_TIMEOUT_SECONDS = 5
 
 migrations = Migrations("potus_crawler")
 
@@ -210,11 +212,39 @@ def now() -> str:
 
 def read_only_connection(path: str | Path) -> sqlite3.Connection:
     """A connection that cannot write to the file at ``path`` (SQLite's ``mode=ro``), whatever its schema."""
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
 
 
 class OutdatedSchema(Exception):
     """A database opened for reading lacks migrations this version has: writing to it applies them."""
+
+
+class UnreadableDatabase(Exception):
+    """The file at a path cannot be read as a crawl database; the message says why, in one line."""
+
+
+class DatabaseMissing(UnreadableDatabase):
+    """No file at the path."""
+
+
+class NotACrawlDatabase(UnreadableDatabase):
+    """An empty file, a file that is no SQLite database, or another program's SQLite database: never upgraded,
+    since giving it our schema would write into a file its owner never meant for a crawl."""
+
+
+class DatabaseLocked(Exception):
+    """Another process held a lock on the database for longer than ``BUSY_TIMEOUT_SECONDS``: try again later."""
+
+
+def read_error(path: str | Path, error: sqlite3.DatabaseError) -> UnreadableDatabase | DatabaseLocked:
+    """What a SQLite error met while reading the database at ``path`` means for whoever reads it."""
+    # Extended result codes (SQLITE_BUSY_SNAPSHOT, SQLITE_CORRUPT_INDEX, ...) keep the primary one in the low byte.
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DatabaseLocked(f"{path} is locked by another process (waited {BUSY_TIMEOUT_SECONDS} s): try again later")
+    if code == sqlite3.SQLITE_NOTADB:
+        return NotACrawlDatabase(f"{path} is no potus-crawler database ({error})")
+    return UnreadableDatabase(f"cannot read {path}: {error}")
 
 
 class ArticleStore:
@@ -222,13 +252,33 @@ class ArticleStore:
 
     @classmethod
     def for_reading(cls, path: str | Path) -> ArticleStore:
-        """The database at ``path``, read-only: no migration, no write, so reading needs no write access
-        and never changes the file under a crawl. ``OutdatedSchema`` when it lacks migrations."""
+        """The crawl database at ``path``, read-only: no migration, no write, so reading needs no write access
+        and never changes the file under a crawl.
+
+        Raises DatabaseMissing; NotACrawlDatabase for an empty file, a file that is no SQLite database
+        or one without our migrations; DatabaseLocked; OutdatedSchema when it is ours but lacks migrations
+        of this version; UnreadableDatabase when SQLite cannot read it otherwise.
+        """
+        path = Path(path)
+        if not path.exists():
+            raise DatabaseMissing(f"no database at {path}")
+        if path.is_dir():
+            raise NotACrawlDatabase(f"{path} is a folder, not a database")
+        if path.stat().st_size == 0:
+            # SQLite takes an empty file for an empty database: only a crawl may give it a schema.
+            raise NotACrawlDatabase(f"{path} is empty: no crawl has written it")
         store = cls.__new__(cls)
         store.db = Database(read_only_connection(path))
-        store.db.execute("PRAGMA busy_timeout = 5000")
         store.term_ids = {}
-        pending = [migration.name for migration in migrations.pending(store.db)]
+        try:
+            applied = migrations.applied(store.db)
+            pending = [migration.name for migration in migrations.pending(store.db)]
+        except sqlite3.DatabaseError as error:
+            store.close()
+            raise read_error(path, error) from None
+        if not applied:
+            store.close()
+            raise NotACrawlDatabase(f"{path} is no potus-crawler database (it holds no potus-crawler schema)")
         if pending:
             store.close()
             raise OutdatedSchema(f"{path} lacks the migrations {', '.join(pending)}")
@@ -238,7 +288,7 @@ class ArticleStore:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(path if str(path) == ":memory:" else Path(path))
-        self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         self.db.execute("PRAGMA foreign_keys = ON")
         if str(path) != ":memory:":
             self.db.enable_wal()

@@ -15,7 +15,7 @@ import pytest
 
 from extractors import ArticleRecord
 from potus_crawler.report import OTHER, Timeline, category_timeline, runs_chart, write_report
-from potus_crawler.storage import CHANGED, ArticleStore
+from potus_crawler.storage import CHANGED, ArticleStore, DatabaseMissing, NotACrawlDatabase
 
 HOSTILE_TITLE = 'Tariffs & <b>Trade</b> "Wars" cost $5 or $6'
 SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
@@ -196,7 +196,7 @@ def test_an_empty_database_gets_a_page_saying_no_data_yet(tmp_path):
 
 
 def test_a_missing_database_is_an_error_and_is_not_created(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(DatabaseMissing):
         write_report(tmp_path / "missing.db", tmp_path / "report.html")
     assert list(tmp_path.iterdir()) == []
 
@@ -256,6 +256,6 @@ def test_every_id_a_chart_refers_to_is_defined_once_on_the_page(report):
 
 def test_a_database_without_the_crawl_schema_is_an_error(tmp_path):
     sqlite3.connect(tmp_path / "other.db").execute("create table notes (text)").connection.close()
-    with pytest.raises(ValueError, match="not a potus-crawler database"):
+    with pytest.raises(NotACrawlDatabase, match="is no potus-crawler database"):
         write_report(tmp_path / "other.db", tmp_path / "report.html")
     assert not (tmp_path / "report.html").exists()
