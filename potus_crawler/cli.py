@@ -20,6 +20,7 @@ from contextlib import ExitStack, closing
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -153,6 +154,13 @@ def whole_number(low: int, high: int | None = None):
     return parse
 
 
+def web_address(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"not an http:// or https:// address: {text!r}")
+    return text
+
+
 def file_path(text: str) -> str:
     """``--db``, ``--out``: an empty path names no file (and SQLite would take it for a temporary database)."""
     if not text:
@@ -209,7 +217,12 @@ def command_crawl(args: argparse.Namespace) -> int:
 
 def command_extract(args: argparse.Namespace) -> int:
     try:
-        record = extract(Path(args.file).read_bytes(), args.url)
+        page = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"potus-crawler extract: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        record = extract(page, args.url)
     except ExtractionError as error:
         print(f"{args.file}: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
@@ -450,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
 
     extract_parser = commands.add_parser("extract", help="print the article record of one stored HTML page as JSON")
     extract_parser.add_argument("file", help="an HTML file")
-    extract_parser.add_argument("--url", required=True, help="the URL the page was fetched from")
+    extract_parser.add_argument("--url", required=True, type=web_address,
+                                help="the http(s) URL the page was fetched from")
     extract_parser.set_defaults(handler=command_extract)
 
     demo_parser = commands.add_parser("demo", help="serve the offline demo site on loopback and crawl it")

@@ -255,3 +255,20 @@ def test_demo_serve_on_a_port_in_use_says_so_in_one_line(capsys):
         port = taken.getsockname()[1]
         assert main(["demo", "--serve", "--port", str(port)]) == 2
     assert capsys.readouterr().err == f"potus-crawler demo: cannot serve on 127.0.0.1:{port}: Address already in use\n"
+
+
+@pytest.mark.parametrize(("arguments", "line"), [
+    (["missing.html", "--url", "https://potusnews.news/x/"], "potus-crawler extract: cannot read missing.html: "
+                                                            "No such file or directory"),
+    ([".", "--url", "https://potusnews.news/x/"], "potus-crawler extract: cannot read .: Is a directory"),
+])
+def test_extract_of_a_file_it_cannot_read_says_so_in_one_line(capsys, arguments, line):
+    assert main(["extract", *arguments]) == 2
+    assert capsys.readouterr().err == line + "\n"
+
+
+def test_extract_needs_a_web_address(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["extract", str(FIXTURES / "article-spanish" / "page.html"), "--url", "notaurl"])
+    assert stopped.value.code == 2
+    assert "argument --url: not an http:// or https:// address: 'notaurl'" in capsys.readouterr().err
