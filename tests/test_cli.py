@@ -216,15 +216,16 @@ def free_port() -> int:
 
 def test_demo_serve_serves_until_ctrl_c_and_publishes_its_changes_on_enter(tmp_path):
     import signal
-    import tempfile
     import urllib.error
     import urllib.request
 
     port = free_port()
-    temp_before = set(Path(tempfile.gettempdir()).glob("potus-demo-*"))
+    # Its own temporary folder, to see that the built site is removed (other processes build demos too).
+    temp = tmp_path / "temp"
+    temp.mkdir()
     server = subprocess.Popen([sys.executable, "-m", "potus_crawler.cli", "demo", "--serve", "--port", str(port),
                                "--changes"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+                              text=True, env={**os.environ, "TMPDIR": str(temp)})
     try:
         header = [server.stdout.readline() for _ in range(5)]
         base = f"http://127.0.0.1:{port}"
@@ -245,7 +246,7 @@ def test_demo_serve_serves_until_ctrl_c_and_publishes_its_changes_on_enter(tmp_p
         server.kill()
         server.wait()
     assert server.returncode == EXIT_OK and stdout == "Demo site stopped.\n" and stderr == ""
-    assert set(Path(tempfile.gettempdir()).glob("potus-demo-*")) == temp_before
+    assert list(temp.iterdir()) == []
 
 
 def test_demo_serve_on_a_port_in_use_says_so_in_one_line(capsys):

@@ -8,6 +8,7 @@ file's modification time and size, ``Last-Modified`` from its modification time,
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -86,6 +87,11 @@ class LoopbackSiteServer(ThreadingHTTPServer):
     def __init__(self, root: Path, port: int = 0):
         super().__init__((LOOPBACK, port), partial(StaticSiteHandler, directory=str(root)))
         self.paths_served: list[str] = []
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up mid-answer (a crawl stopped, a reader gone) is no fault of the site's.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @contextmanager
