@@ -54,21 +54,6 @@ def test_an_article_that_does_not_move_yields_its_record_only(built_site):
     assert [type(output) for output in outputs(spider, response)] == [FetchedArticle]
 
 
-@pytest.mark.parametrize(("lastmod", "last_checked", "changed"), [
-    ("2025-03-10T12:00:00+00:00", "2025-03-10T08:00:00+00:00", True),
-    ("2025-03-10T07:00:00+00:00", "2025-03-10T08:00:00+00:00", False),
-    # A date alone may hide an edit later that day: the day of the check counts as changed, earlier days not.
-    ("2025-03-10", "2025-03-10T08:00:00+00:00", True),
-    ("2025-03-09", "2025-03-10T08:00:00+00:00", False),
-    # Offsets are compared as instants: 01:00 in New York is 06:00 UTC, after a 05:00 UTC check.
-    ("2025-03-10T01:00:00-05:00", "2025-03-10T05:00:00+00:00", True),
-    (None, "2025-03-10T08:00:00+00:00", False),
-])
-def test_a_sitemap_date_says_whether_a_stored_article_changed_since_its_check(lastmod, last_checked, changed):
-    spider = make_spider()
-    assert spider.changed_since_checked(known(BASE + "/a/", last_checked), lastmod) is changed
-
-
 def test_a_listing_margin_below_one_page_is_refused():
     with pytest.raises(ValueError, match="POTUS_STOP_AFTER_KNOWN_PAGES"):
         make_spider(POTUS_STOP_AFTER_KNOWN_PAGES=0)
