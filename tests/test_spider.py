@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from conftest import callback_outputs, read_page
 from potus_crawler import settings as project_settings
@@ -68,6 +70,17 @@ def test_a_sitemap_answering_with_an_html_page_is_recorded_and_the_next_candidat
     assert failure.url == url and "neither a feed nor a sitemap" in failure.reason
     assert isinstance(fallback, Request) and fallback.url == BASE + "/sitemap_index.xml"
     assert fallback.meta["fallbacks"] == []
+
+
+def test_a_sitemap_the_site_does_not_have_is_no_failure_and_the_next_candidate_is_tried():
+    spider = make_spider()
+    url = BASE + "/wp-sitemap.xml"
+    request = Request(url, meta={"kind": "sitemap", "fallbacks": [BASE + "/sitemap_index.xml", BASE + "/sitemap.xml"]})
+    failure = Failure(HttpError(Response(url, status=404, request=request)))
+    failure.request = request
+    fallback, = spider.source_missing(failure)
+    assert isinstance(fallback, Request) and fallback.url == BASE + "/sitemap_index.xml"
+    assert fallback.meta["fallbacks"] == [BASE + "/sitemap.xml"]
 
 
 def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_to_its_end():
