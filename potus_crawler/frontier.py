@@ -89,7 +89,7 @@ class Frontier:
     # -- articles and sitemaps ---------------------------------------------------------
 
     def should_fetch(self, url: str, updated: str | None = None) -> bool:
-        """Whether an article link (with the date a sitemap gives it) is fetched: when new, gone, changed or ``full``."""
+        """Whether an article link (dated ``updated`` by a sitemap) is fetched: when new, gone, changed or ``full``."""
         stored = self.known.get(url)
         return (stored is None or self.full or bool(stored.gone_since)
                 or self.changed_since_checked(stored, updated))

@@ -28,8 +28,8 @@ def frontier(*stored: KnownArticle, **fields) -> Frontier:
 
 
 def test_the_frontier_runs_without_scrapy():
-    imported = subprocess.run([sys.executable, "-c", "import sys, potus_crawler.frontier; print('scrapy' in sys.modules)"],
-                              capture_output=True, text=True, check=True)
+    program = "import sys, potus_crawler.frontier; print('scrapy' in sys.modules)"
+    imported = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert imported.stdout.strip() == "False"
 
 
