@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
 from conftest import callback_outputs, read_page
 from potus_crawler import settings as project_settings
@@ -54,21 +56,6 @@ def test_an_article_that_does_not_move_yields_its_record_only(built_site):
     assert [type(output) for output in outputs(spider, response)] == [FetchedArticle]
 
 
-@pytest.mark.parametrize(("lastmod", "last_checked", "changed"), [
-    ("2025-03-10T12:00:00+00:00", "2025-03-10T08:00:00+00:00", True),
-    ("2025-03-10T07:00:00+00:00", "2025-03-10T08:00:00+00:00", False),
-    # A date alone may hide an edit later that day: the day of the check counts as changed, earlier days not.
-    ("2025-03-10", "2025-03-10T08:00:00+00:00", True),
-    ("2025-03-09", "2025-03-10T08:00:00+00:00", False),
-    # Offsets are compared as instants: 01:00 in New York is 06:00 UTC, after a 05:00 UTC check.
-    ("2025-03-10T01:00:00-05:00", "2025-03-10T05:00:00+00:00", True),
-    (None, "2025-03-10T08:00:00+00:00", False),
-])
-def test_a_sitemap_date_says_whether_a_stored_article_changed_since_its_check(lastmod, last_checked, changed):
-    spider = make_spider()
-    assert spider.changed_since_checked(known(BASE + "/a/", last_checked), lastmod) is changed
-
-
 def test_a_listing_margin_below_one_page_is_refused():
     with pytest.raises(ValueError, match="POTUS_STOP_AFTER_KNOWN_PAGES"):
         make_spider(POTUS_STOP_AFTER_KNOWN_PAGES=0)
@@ -83,6 +70,17 @@ def test_a_sitemap_answering_with_an_html_page_is_recorded_and_the_next_candidat
     assert failure.url == url and "neither a feed nor a sitemap" in failure.reason
     assert isinstance(fallback, Request) and fallback.url == BASE + "/sitemap_index.xml"
     assert fallback.meta["fallbacks"] == []
+
+
+def test_a_sitemap_the_site_does_not_have_is_no_failure_and_the_next_candidate_is_tried():
+    spider = make_spider()
+    url = BASE + "/wp-sitemap.xml"
+    request = Request(url, meta={"kind": "sitemap", "fallbacks": [BASE + "/sitemap_index.xml", BASE + "/sitemap.xml"]})
+    failure = Failure(HttpError(Response(url, status=404, request=request)))
+    failure.request = request
+    fallback, = spider.source_missing(failure)
+    assert isinstance(fallback, Request) and fallback.url == BASE + "/sitemap_index.xml"
+    assert fallback.meta["fallbacks"] == [BASE + "/sitemap.xml"]
 
 
 def test_a_listing_the_parser_gave_up_on_is_followed_but_never_taken_as_walked_to_its_end():

@@ -10,8 +10,9 @@ already walked to its end once is left as soon as ``POTUS_STOP_AFTER_KNOWN_PAGES
 pages in a row hold only stored articles. Stored articles are fetched again only to be
 re-checked, with conditional requests: those published inside the re-check window,
 those a sitemap says changed since they were last checked, and, with ``POTUS_FULL``,
-all of them. Articles are extracted in worker processes (``potus_crawler.extraction``);
-everything else about storing is the pipelines' job.
+all of them. Those decisions are the frontier's (``potus_crawler.frontier``): the spider
+discovers links and schedules requests. Articles are extracted in worker processes
+(``potus_crawler.extraction``); everything else about storing is the pipelines' job.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import codecs
 import ipaddress
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,13 +30,14 @@ from twisted.python.failure import Failure
 
 from extractors import ExtractionError, Listing, NotAnArticle
 from extractors.feeds import parse_link_document
-from extractors.normalize import canonical_url, parse_datetime, site_timezone
+from extractors.normalize import canonical_url, site_timezone
 from potus_crawler import stat_keys
 from potus_crawler.extraction import ExtractionPool, WorkerFailed
+from potus_crawler.frontier import Frontier, WalkStep, next_sitemap, recheck_window_start
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.setting_checks import check_settings
 from potus_crawler.settings import DEFAULT_CONTACT
-from potus_crawler.storage import ArticleStore, KnownArticle
+from potus_crawler.storage import ArticleStore
 
 #: Answers to a re-check that the callback handles itself instead of the error path.
 RECHECK_STATUSES = [304, 404, 410]
@@ -79,6 +81,20 @@ def page_text(response: HtmlResponse) -> str:
     return response.body.decode("utf-8-sig", errors=CP1252_FALLBACK)
 
 
+class OnFrontier:
+    """A spider attribute that is the frontier's: ``spider.full = True`` or ``spider.known = {...}``, as
+    callers and tests set them, change what the frontier decides."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, spider, owner=None):
+        return self if spider is None else getattr(spider.frontier, self.name)
+
+    def __set__(self, spider, value) -> None:
+        setattr(spider.frontier, self.name, value)
+
+
 class PotusSpider(scrapy.Spider):
     name = "potus"
     #: WordPress "/%postname%/" permalinks: one path segment that is no archive or system path.
@@ -88,6 +104,9 @@ class PotusSpider(scrapy.Spider):
     listing_page_path = re.compile(r"^/(?:category/(?:[^/]+/)+)?(?:page/\d+/)?$")
     #: Sitemaps of posts (WordPress core, Yoast, Rank Math), not of pages, terms or users.
     post_sitemap_path = re.compile(r"^/(?:wp-sitemap-posts-post-\d+|post-sitemap\d*)\.xml$")
+    full = OnFrontier()
+    known = OnFrontier()
+    last_crawl_started = OnFrontier()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -99,46 +118,42 @@ class PotusSpider(scrapy.Spider):
         spider.seeds = getattr(spider, "seeds", None) or settings["POTUS_SEEDS"]
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
-        spider.full = settings.getbool("POTUS_FULL")
-        spider.stop_after_known_pages = settings.getint("POTUS_STOP_AFTER_KNOWN_PAGES")
-        spider.window_start = spider.recheck_window_start()
+        spider.frontier = Frontier(
+            spider.site_timezone,
+            recheck_window_start(settings.get("POTUS_RECHECK_SINCE"), settings.getfloat("POTUS_RECHECK_DAYS"),
+                                 spider.site_timezone, datetime.now(timezone.utc)),
+            full=settings.getbool("POTUS_FULL"), stop_after_known_pages=settings.getint("POTUS_STOP_AFTER_KNOWN_PAGES"),
+            recheck_minutes=settings.getfloat("POTUS_RECHECK_MINUTES"))
         if settings["POTUS_CONTACT"] == DEFAULT_CONTACT and not is_loopback(spider.base_url):
             spider.logger.warning("POTUS_CONTACT is left at its default: set it (-s POTUS_CONTACT=mailto:you@example.org) "
                                   "so that the site's owner can reach whoever runs this crawl")
-        #: Stored articles, and listings walked to their end by an earlier crawl; read when the crawl starts.
-        spider.known: dict[str, KnownArticle] = {}
-        spider.walked_listings: set[str] = set()
-        #: Articles found and scheduled in this crawl; listing page-1 URL -> articles it linked so far.
+        #: Articles found and scheduled in this crawl.
         spider.found: set[str] = set()
         spider.scheduled: set[str] = set()
-        spider.walk_links: dict[str, set[str]] = {}
-        spider.last_crawl_started: str | None = None
         spider.extraction = ExtractionPool(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
                                            settings.getfloat("POTUS_EXTRACTION_TIMEOUT"))
         return spider
 
     async def start(self):
         store = ArticleStore(self.settings["POTUS_DB"])
+        frontier = self.frontier
         try:
-            self.known, self.walked_listings = store.known_articles(), store.walked_listings()
-            self.last_crawl_started = store.last_finished_run_started()
-            checked_before = (datetime.now(timezone.utc)
-                              - timedelta(minutes=self.settings.getfloat("POTUS_RECHECK_MINUTES"))).isoformat()
-            due = store.due_for_recheck(None if self.full else self.window_start, checked_before)
-            retries = store.failed_urls_to_retry(self.window_start)
+            frontier.known, frontier.walked_listings = store.known_articles(), store.walked_listings()
+            frontier.last_crawl_started = store.last_finished_run_started()
+            due = store.due_for_recheck(*frontier.recheck_bounds(datetime.now(timezone.utc)))
+            retries = store.failed_urls_to_retry(frontier.retry_failed_since)
         finally:
             store.close()
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
-                         len(self.known), len(due), len(retries))
+                         len(frontier.known), len(due), len(retries))
 
         self.extraction.start()
         seeds = self.seed_urls()
         yield self.discovery_request(self.base_url + "/", self.parse_listing, "menu")
         for url in [self.on_site(path) for path in self.settings.getlist("POTUS_FEEDS")] + [s + "feed/" for s in seeds]:
             yield self.discovery_request(url, self.parse_feed, "feed", errback=self.source_missing)
-        sitemaps = [self.on_site(path) for path in self.settings.getlist("POTUS_SITEMAPS")]
-        if sitemaps:
-            yield self.sitemap_request(sitemaps[0], fallbacks=sitemaps[1:])
+        for request in self.sitemap_requests([self.on_site(path) for path in self.settings.getlist("POTUS_SITEMAPS")]):
+            yield request
         for url in seeds:
             yield self.listing_request(url, walk=url)
         # An async generator cannot delegate with "yield from".
@@ -149,13 +164,6 @@ class PotusSpider(scrapy.Spider):
             if self.is_on_site(url, self.article_path):
                 for request in self.schedule_article(url, "retry"):
                     yield request
-
-    def recheck_window_start(self) -> str:
-        """ISO start of the re-check window: ``POTUS_RECHECK_SINCE``, else ``POTUS_RECHECK_DAYS`` ago."""
-        since = self.settings.get("POTUS_RECHECK_SINCE")
-        if since:
-            return parse_datetime(since, self.site_timezone).isoformat()
-        return (datetime.now(timezone.utc) - timedelta(days=self.settings.getfloat("POTUS_RECHECK_DAYS"))).isoformat()
 
     def seed_urls(self) -> list[str]:
         """Seed categories moved onto ``base_url``, so one seeds file serves the site and its copies."""
@@ -189,12 +197,19 @@ class PotusSpider(scrapy.Spider):
         return self.discovery_request(url, self.parse_sitemap, "sitemap", errback=self.source_missing,
                                       fallbacks=list(fallbacks))
 
+    def sitemap_requests(self, candidates: list[str]):
+        """The first of the sitemap candidates, carrying the others to fall back to; none when none is left."""
+        chosen = next_sitemap(candidates)
+        if chosen is not None:
+            url, fallbacks = chosen
+            yield self.sitemap_request(url, fallbacks=fallbacks)
+
     def schedule_article(self, url: str, found_by: str):
         """One request per article per crawl: conditional for a stored one, plain for a new one."""
         if url in self.scheduled:
             return
         self.scheduled.add(url)
-        stored = self.known.get(url)
+        stored = self.frontier.known.get(url)
         if stored is None:
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
                                  meta={"kind": "article", "found_by": found_by})
@@ -210,32 +225,15 @@ class PotusSpider(scrapy.Spider):
         if url not in self.found:
             self.found.add(url)
             self.crawler.stats.inc_value(stat_keys.ARTICLES_FOUND)
-        stored = self.known.get(url)
-        if stored is None or self.full or stored.gone_since or self.changed_since_checked(stored, updated):
+        if self.frontier.should_fetch(url, updated):
             yield from self.schedule_article(url, source)
 
-    def sitemap_may_be_new(self, updated: str | None) -> bool:
-        """A post sitemap the index dates before the last full run started was read by that run (or
-        dated so by the one before): on a site with dozens of them, only the changed few are fetched."""
-        if self.full or not updated or not self.last_crawl_started:
-            return True
-        if parse_datetime(updated, self.site_timezone) >= parse_datetime(self.last_crawl_started):
+    def post_sitemap_may_be_new(self, updated: str | None) -> bool:
+        """Whether a post sitemap an index lists is fetched (the frontier's word); each one left is counted."""
+        if self.frontier.sitemap_may_be_new(updated):
             return True
         self.crawler.stats.inc_value(stat_keys.SITEMAPS_UNCHANGED)
         return False
-
-    def changed_since_checked(self, stored: KnownArticle, updated: str | None) -> bool:
-        changed, checked = parse_datetime(updated, self.site_timezone), parse_datetime(stored.last_checked)
-        if changed is None:
-            return False
-        if checked is None:
-            return True
-        if changed.time() == datetime.min.time():
-            # A date without a time ("2025-03-10") covers the whole day: an edit after our check that
-            # day shows no later date, so the day of the check itself counts as changed.
-            return changed.date() >= checked.astimezone(changed.tzinfo).date()
-        # Equal counts as changed: an edit in the second of our last check may have come after it.
-        return changed >= checked
 
     # -- callbacks ---------------------------------------------------------------------
 
@@ -263,32 +261,30 @@ class PotusSpider(scrapy.Spider):
         """The articles a listing page links to, and its next page unless the walk is over."""
         yield from self.follow_categories(listing)
         walk = response.meta["walk"]
-        if walk not in self.walk_links:
+        if not self.frontier.walk_under_way(walk):
             self.crawler.stats.inc_value(stat_keys.LISTINGS_STARTED)
-        # Links an earlier page of this walk already gave (the featured block repeats on each page) are not news.
-        linked_before = self.walk_links.setdefault(walk, set())
-        only_known = True
+        links = []
         for link in map(canonical_url, listing.articles):
-            if not self.is_on_site(link, self.article_path):
+            if self.is_on_site(link, self.article_path):
+                links.append(link)
+            else:
                 self.crawler.stats.inc_value(stat_keys.LISTING_LINKS_SKIPPED)
-                continue
-            only_known = only_known and (link in self.known or link in linked_before)
-            linked_before.add(link)
+        known_pages = self.frontier.known_pages(walk, links, response.meta["known_pages"])
+        for link in links:
             yield from self.article_found(link, "listing")
         if listing.cut_short:
-            # Its articles are followed; the walk is not taken as complete, so later crawls walk it again.
+            # Its articles are followed; the frontier does not take the walk as complete, so later crawls walk it again.
             yield PageFailure(response.url, "listing cut short: the HTML parser stopped part-way", response.status)
-        if not (listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path)):
-            if not listing.cut_short:
-                self.crawler.stats.inc_value(stat_keys.LISTINGS_DONE)
-                yield ListingWalked(walk)
-            return
-        known_pages = response.meta["known_pages"] + 1 if only_known else 0
-        if not self.full and walk in self.walked_listings and known_pages >= self.stop_after_known_pages:
+        has_next = bool(listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path))
+        step = self.frontier.after_page(walk, known_pages, has_next=has_next, cut_short=listing.cut_short)
+        if step is WalkStep.NEXT_PAGE:
+            yield self.listing_request(canonical_url(listing.next_page), walk=walk, known_pages=known_pages)
+        elif step is WalkStep.WALKED:
+            self.crawler.stats.inc_value(stat_keys.LISTINGS_DONE)
+            yield ListingWalked(walk)
+        elif step is WalkStep.LEFT_EARLY:
             self.crawler.stats.inc_value(stat_keys.LISTINGS_LEFT_EARLY)
             self.crawler.stats.inc_value(stat_keys.LISTINGS_DONE)
-            return
-        yield self.listing_request(canonical_url(listing.next_page), walk=walk, known_pages=known_pages)
 
     def parse_feed(self, response: Response):
         yield from self.links_of_document(response, "feed")
@@ -302,14 +298,12 @@ class PotusSpider(scrapy.Spider):
         except ExtractionError as error:
             yield PageFailure(response.url, f"{source}: {error}", response.status)
             # A soft 404 (an HTML page answering 200) is no sitemap either: try the next candidate.
-            fallbacks = response.meta.get("fallbacks") or []
-            if fallbacks:
-                yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:])
+            yield from self.sitemap_requests(response.meta.get("fallbacks") or [])
             return
         for link in document.links:
             url = canonical_url(link.url)
             if document.kind == "sitemapindex":
-                if self.is_on_site(url, self.post_sitemap_path) and self.sitemap_may_be_new(link.updated):
+                if self.is_on_site(url, self.post_sitemap_path) and self.post_sitemap_may_be_new(link.updated):
                     yield self.sitemap_request(url)
             elif self.is_on_site(url, self.article_path):
                 yield from self.article_found(url, source, link.updated)
@@ -343,7 +337,7 @@ class PotusSpider(scrapy.Spider):
             return
         yield FetchedArticle(extracted.record, found_by=response.meta["found_by"],
                              etag=header(response, "ETag"), http_last_modified=header(response, "Last-Modified"))
-        if requested != extracted.record.url and requested in self.known:
+        if requested != extracted.record.url and requested in self.frontier.known:
             # A stored article that now redirects (a changed slug) lives on under its new URL only.
             yield ArticleGone(requested, response.meta.get("redirect_reasons", [301])[0])
 
@@ -359,9 +353,7 @@ class PotusSpider(scrapy.Spider):
             yield from self.failed(failure)
             return
         self.logger.info("No %s at %s", failure.request.meta["kind"], failure.request.url)
-        fallbacks = failure.request.meta.get("fallbacks") or []
-        if fallbacks:
-            yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:])
+        yield from self.sitemap_requests(failure.request.meta.get("fallbacks") or [])
 
     def failed(self, failure: Failure):
         response = getattr(failure.value, "response", None)
