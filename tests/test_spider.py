@@ -38,7 +38,7 @@ def test_a_stored_article_that_redirects_to_a_new_slug_is_stored_anew_and_the_ol
     spider = make_spider()
     article = built_site.content.articles[0]
     old, new = BASE + "/old-slug/", BASE + article.path
-    spider.known = {old: known(old, "2026-01-01T00:00:00+00:00")}
+    spider.frontier.known = {old: known(old, "2026-01-01T00:00:00+00:00")}
     request = Request(new, meta={"redirect_urls": [old], "redirect_reasons": [301], "found_by": "recheck"})
     response = HtmlResponse(new, body=read_page(built_site, article.path).encode(), encoding="utf-8", request=request)
     fetched, moved = outputs(spider, response)
@@ -50,7 +50,7 @@ def test_an_article_that_does_not_move_yields_its_record_only(built_site):
     spider = make_spider()
     article = built_site.content.articles[0]
     url = BASE + article.path
-    spider.known = {url: known(url, "2026-01-01T00:00:00+00:00")}
+    spider.frontier.known = {url: known(url, "2026-01-01T00:00:00+00:00")}
     response = HtmlResponse(url, body=read_page(built_site, article.path).encode(), encoding="utf-8",
                             request=Request(url, meta={"found_by": "recheck"}))
     assert [type(output) for output in outputs(spider, response)] == [FetchedArticle]
@@ -106,7 +106,7 @@ def test_a_recheck_date_that_is_no_date_stops_the_spider_before_it_fetches():
 
 def test_post_sitemaps_dated_before_the_last_finished_crawl_are_not_fetched_again():
     spider = make_spider()
-    spider.last_crawl_started = "2026-11-25T06:00:00+00:00"
+    spider.frontier.last_crawl_started = "2026-11-25T06:00:00+00:00"
     index = (b"<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
              b"<sitemap><loc>https://potusnews.news/post-sitemap.xml</loc><lastmod>2026-11-25T07:10:00+00:00</lastmod>"
              b"</sitemap><sitemap><loc>https://potusnews.news/post-sitemap2.xml</loc>"
@@ -118,7 +118,7 @@ def test_post_sitemaps_dated_before_the_last_finished_crawl_are_not_fetched_agai
     fetched = [request.url for request in spider.parse_sitemap(response)]
     # Changed since, and undated (no date, no knowing); never the pages' sitemap.
     assert fetched == [BASE + "/post-sitemap.xml", BASE + "/post-sitemap3.xml"]
-    spider.full = True
+    spider.frontier.full = True
     assert len(list(spider.parse_sitemap(response))) == 3
 
 

@@ -81,20 +81,6 @@ def page_text(response: HtmlResponse) -> str:
     return response.body.decode("utf-8-sig", errors=CP1252_FALLBACK)
 
 
-class OnFrontier:
-    """A spider attribute that is the frontier's: ``spider.full = True`` or ``spider.known = {...}``, as
-    callers and tests set them, change what the frontier decides."""
-
-    def __set_name__(self, owner, name: str) -> None:
-        self.name = name
-
-    def __get__(self, spider, owner=None):
-        return self if spider is None else getattr(spider.frontier, self.name)
-
-    def __set__(self, spider, value) -> None:
-        setattr(spider.frontier, self.name, value)
-
-
 class PotusSpider(scrapy.Spider):
     name = "potus"
     #: WordPress "/%postname%/" permalinks: one path segment that is no archive or system path.
@@ -104,9 +90,6 @@ class PotusSpider(scrapy.Spider):
     listing_page_path = re.compile(r"^/(?:category/(?:[^/]+/)+)?(?:page/\d+/)?$")
     #: Sitemaps of posts (WordPress core, Yoast, Rank Math), not of pages, terms or users.
     post_sitemap_path = re.compile(r"^/(?:wp-sitemap-posts-post-\d+|post-sitemap\d*)\.xml$")
-    full = OnFrontier()
-    known = OnFrontier()
-    last_crawl_started = OnFrontier()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
