@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,111 +53,251 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 #: How long a connection waits for another one's lock before giving up with SQLITE_BUSY.
 BUSY_TIMEOUT_SECONDS = 5
 
+#: The schema, as migrations applied in order. Each one's SQL is written out as it ran when it was
+#: released (what sqlite-utils 4 generated then, copied with its quoting and spacing), never built from
+#: this module's constants: a migration must do tomorrow what it did on the databases it already upgraded,
+#: and a new database must get the schema an upgraded one has. A schema change is a new migration.
 migrations = Migrations("potus_crawler")
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run a migration's SQL statement by statement, inside the transaction the migration runs in
+    (``executescript`` would commit it first). Dedented, so SQLite keeps the text as written here."""
+    statement = ""
+    for line in textwrap.dedent(script).strip().splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement:
+        raise ValueError(f"incomplete SQL statement: {statement}")
 
 
 @migrations()
 def create_articles(db: Database) -> None:
-    db["articles"].create({
-        "url": str, "title": str, "body": str, "published": str, "published_raw": str, "modified": str,
-        "category": str, "language": str, "source_url": str, "source_domain": str, "image_url": str,
-        "description": str, "word_count": int, "first_seen": str, "last_seen": str, "last_run_id": int,
-    }, pk="url", not_null={"title", "body"})
-    for field, terms, links, column in LINKED_TERMS:
-        db[terms].create({"id": int, "name": str}, pk="id")
-        db[terms].create_index(["name"], unique=True)
-        db[links].create({"article_url": str, column: int, "position": int},
-                         pk=("article_url", "position"),
-                         foreign_keys=[("article_url", "articles", "url"), (column, terms, "id")])
-        db[links].create_index([column])
-    db["related_links"].create({"article_url": str, "position": int, "url": str, "title": str, "published": str},
-                               pk=("article_url", "position"), foreign_keys=[("article_url", "articles", "url")])
-    db["related_links"].create_index(["url"])
-    db["crawl_runs"].create({
-        "id": int, "spider": str, "base_url": str, "started": str, "finished": str, "status": str,
-        "finish_reason": str, "pages_fetched": int, "articles_new": int, "articles_updated": int,
-        "failures": int, "dropped": int, "not_articles": int, "http_errors": int,
-    }, pk="id")
-    db["failures"].create({"id": int, "run_id": int, "url": str, "reason": str, "http_status": int, "at": str},
-                          pk="id", foreign_keys=[("run_id", "crawl_runs", "id")])
-    db["failures"].create_index(["url"])
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["category"])
-    db["articles"].create_index(["source_domain"])
+    run_script(db, """
+        CREATE TABLE "articles" (
+           "url" TEXT PRIMARY KEY,
+           "title" TEXT NOT NULL,
+           "body" TEXT NOT NULL,
+           "published" TEXT,
+           "published_raw" TEXT,
+           "modified" TEXT,
+           "category" TEXT,
+           "language" TEXT,
+           "source_url" TEXT,
+           "source_domain" TEXT,
+           "image_url" TEXT,
+           "description" TEXT,
+           "word_count" INTEGER,
+           "first_seen" TEXT,
+           "last_seen" TEXT,
+           "last_run_id" INTEGER
+        );
+        CREATE TABLE "authors" (
+           "id" INTEGER PRIMARY KEY,
+           "name" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_authors_name"
+            ON "authors" ("name");
+        CREATE TABLE "article_authors" (
+           "article_url" TEXT REFERENCES "articles"("url"),
+           "author_id" INTEGER REFERENCES "authors"("id"),
+           "position" INTEGER,
+           PRIMARY KEY ("article_url", "position")
+        );
+        CREATE INDEX "idx_article_authors_author_id"
+            ON "article_authors" ("author_id");
+        CREATE TABLE "categories" (
+           "id" INTEGER PRIMARY KEY,
+           "name" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_categories_name"
+            ON "categories" ("name");
+        CREATE TABLE "article_categories" (
+           "article_url" TEXT REFERENCES "articles"("url"),
+           "category_id" INTEGER REFERENCES "categories"("id"),
+           "position" INTEGER,
+           PRIMARY KEY ("article_url", "position")
+        );
+        CREATE INDEX "idx_article_categories_category_id"
+            ON "article_categories" ("category_id");
+        CREATE TABLE "tags" (
+           "id" INTEGER PRIMARY KEY,
+           "name" TEXT
+        );
+        CREATE UNIQUE INDEX "idx_tags_name"
+            ON "tags" ("name");
+        CREATE TABLE "article_tags" (
+           "article_url" TEXT REFERENCES "articles"("url"),
+           "tag_id" INTEGER REFERENCES "tags"("id"),
+           "position" INTEGER,
+           PRIMARY KEY ("article_url", "position")
+        );
+        CREATE INDEX "idx_article_tags_tag_id"
+            ON "article_tags" ("tag_id");
+        CREATE TABLE "related_links" (
+           "article_url" TEXT REFERENCES "articles"("url"),
+           "position" INTEGER,
+           "url" TEXT,
+           "title" TEXT,
+           "published" TEXT,
+           PRIMARY KEY ("article_url", "position")
+        );
+        CREATE INDEX "idx_related_links_url"
+            ON "related_links" ("url");
+        CREATE TABLE "crawl_runs" (
+           "id" INTEGER PRIMARY KEY,
+           "spider" TEXT,
+           "base_url" TEXT,
+           "started" TEXT,
+           "finished" TEXT,
+           "status" TEXT,
+           "finish_reason" TEXT,
+           "pages_fetched" INTEGER,
+           "articles_new" INTEGER,
+           "articles_updated" INTEGER,
+           "failures" INTEGER,
+           "dropped" INTEGER,
+           "not_articles" INTEGER,
+           "http_errors" INTEGER
+        );
+        CREATE TABLE "failures" (
+           "id" INTEGER PRIMARY KEY,
+           "run_id" INTEGER REFERENCES "crawl_runs"("id"),
+           "url" TEXT,
+           "reason" TEXT,
+           "http_status" INTEGER,
+           "at" TEXT
+        );
+        CREATE INDEX "idx_failures_url"
+            ON "failures" ("url");
+        CREATE INDEX "idx_articles_published"
+            ON "articles" ("published");
+        CREATE INDEX "idx_articles_category"
+            ON "articles" ("category");
+        CREATE INDEX "idx_articles_source_domain"
+            ON "articles" ("source_domain");
+        """)
 
 
 @migrations()
 def add_date_provenance(db: Database) -> None:
-    for column in ("published_source", "modified_raw", "modified_source"):
-        db["articles"].add_column(column, str)
+    run_script(db, """
+        ALTER TABLE "articles" ADD COLUMN "published_source" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "modified_raw" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "modified_source" TEXT;
+        """)
 
 
 @migrations()
 def add_incremental_state(db: Database) -> None:
     """What incremental crawls need: HTTP validators, first source, gone marks, revisions, walked listings."""
-    for column in ("found_by", "etag", "http_last_modified", "last_checked", "gone_since"):
-        db["articles"].add_column(column, str)
-    db["articles"].add_column("gone_status", int)
-    db.execute("update articles set last_checked = last_seen")
-    db["articles"].create_index(["last_checked"])
-    db["article_revisions"].create({
-        "id": int, "article_url": str, "run_id": int, "replaced_at": str, "title": str, "body": str,
-        "published": str, "modified": str, "description": str, "word_count": int, "last_checked": str,
-    }, pk="id", foreign_keys=[("article_url", "articles", "url")])
-    db["article_revisions"].create_index(["article_url"])
-    db["listing_walks"].create({"url": str, "walked_to_end": str, "run_id": int}, pk="url")
-    for column, kind in (("requests", int), ("articles_found", int), ("articles_extracted", int),
-                         ("articles_unchanged", int),
-                         ("articles_gone", int), ("http_status_counts", str), ("requests_by_kind", str),
-                         ("fill_published", float), ("fill_authors", float), ("body_words_median", float),
-                         ("problems", str)):
-        db["crawl_runs"].add_column(column, kind)
-
-
-#: Views for analysts, by name: each is documented in docs/schema.md.
-VIEWS = {
-    "articles_by_day": """
-        select substr(published, 1, 10) as day, category, count(*) as articles
-        from articles where gone_since is null group by day, category""",
-    "articles_by_category": """
-        select c.name as category, count(*) as articles, min(a.published) as first_published,
-               max(a.published) as last_published
-        from article_categories ac join categories c on c.id = ac.category_id
-        join articles a on a.url = ac.article_url where a.gone_since is null group by c.name""",
-    "articles_by_source": """
-        select source_domain, count(*) as articles, max(published) as last_published
-        from articles where gone_since is null and source_domain is not null group by source_domain""",
-    "latest_articles": """
-        select a.published, a.title, a.category, a.language, a.word_count,
-               (select group_concat(name, ', ') from (select au.name from article_authors aa
-                    join authors au on au.id = aa.author_id where aa.article_url = a.url order by aa.position))
-                   as authors,
-               a.source_domain, a.url
-        from articles a where a.gone_since is null order by datetime(a.published) desc""",
-}
+    run_script(db, """
+        ALTER TABLE "articles" ADD COLUMN "found_by" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "etag" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "http_last_modified" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "last_checked" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "gone_since" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "gone_status" INTEGER;
+        update articles set last_checked = last_seen;
+        CREATE INDEX "idx_articles_last_checked"
+            ON "articles" ("last_checked");
+        CREATE TABLE "article_revisions" (
+           "id" INTEGER PRIMARY KEY,
+           "article_url" TEXT REFERENCES "articles"("url"),
+           "run_id" INTEGER,
+           "replaced_at" TEXT,
+           "title" TEXT,
+           "body" TEXT,
+           "published" TEXT,
+           "modified" TEXT,
+           "description" TEXT,
+           "word_count" INTEGER,
+           "last_checked" TEXT
+        );
+        CREATE INDEX "idx_article_revisions_article_url"
+            ON "article_revisions" ("article_url");
+        CREATE TABLE "listing_walks" (
+           "url" TEXT PRIMARY KEY,
+           "walked_to_end" TEXT,
+           "run_id" INTEGER
+        );
+        ALTER TABLE "crawl_runs" ADD COLUMN "requests" INTEGER;
+        ALTER TABLE "crawl_runs" ADD COLUMN "articles_found" INTEGER;
+        ALTER TABLE "crawl_runs" ADD COLUMN "articles_extracted" INTEGER;
+        ALTER TABLE "crawl_runs" ADD COLUMN "articles_unchanged" INTEGER;
+        ALTER TABLE "crawl_runs" ADD COLUMN "articles_gone" INTEGER;
+        ALTER TABLE "crawl_runs" ADD COLUMN "http_status_counts" TEXT;
+        ALTER TABLE "crawl_runs" ADD COLUMN "requests_by_kind" TEXT;
+        ALTER TABLE "crawl_runs" ADD COLUMN "fill_published" REAL;
+        ALTER TABLE "crawl_runs" ADD COLUMN "fill_authors" REAL;
+        ALTER TABLE "crawl_runs" ADD COLUMN "body_words_median" REAL;
+        ALTER TABLE "crawl_runs" ADD COLUMN "problems" TEXT;
+        """)
 
 
 @migrations()
 def add_search_and_views(db: Database) -> None:
-    """Full-text search over title and body, kept current by triggers, and the analysts' views."""
-    db["articles"].enable_fts(["title", "body"], create_triggers=True,
-                              tokenize="porter unicode61 remove_diacritics 2")
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
+    """Full-text search over title and body, kept current by triggers, and the analysts' views
+    (each documented in docs/schema.md)."""
+    run_script(db, """
+        CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
+            "title", "body",
+            tokenize='porter unicode61 remove_diacritics 2',
+            content="articles"
+        );
+        INSERT INTO "articles_fts" (rowid, "title", "body")
+            SELECT rowid, "title", "body" FROM "articles";
+        CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" BEGIN
+          INSERT INTO "articles_fts" (rowid, "title", "body") VALUES (new.rowid, new."title", new."body");
+        END;
+        CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN
+          INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body") VALUES('delete', old.rowid, old."title", old."body");
+        END;
+        CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles" BEGIN
+          INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body") VALUES('delete', old.rowid, old."title", old."body");
+          INSERT INTO "articles_fts" (rowid, "title", "body") VALUES (new.rowid, new."title", new."body");
+        END;
+        CREATE VIEW "articles_by_day" AS select substr(published, 1, 10) as day, category, count(*) as articles
+                from articles where gone_since is null group by day, category;
+        CREATE VIEW "articles_by_category" AS select c.name as category, count(*) as articles, min(a.published) as first_published,
+                       max(a.published) as last_published
+                from article_categories ac join categories c on c.id = ac.category_id
+                join articles a on a.url = ac.article_url where a.gone_since is null group by c.name;
+        CREATE VIEW "articles_by_source" AS select source_domain, count(*) as articles, max(published) as last_published
+                from articles where gone_since is null and source_domain is not null group by source_domain;
+        CREATE VIEW "latest_articles" AS select a.published, a.title, a.category, a.language, a.word_count,
+                       (select group_concat(name, ', ') from (select au.name from article_authors aa
+                            join authors au on au.id = aa.author_id where aa.article_url = a.url order by aa.position))
+                           as authors,
+                       a.source_domain, a.url
+                from articles a where a.gone_since is null order by a.published desc;
+        """)
 
 
 @migrations()
 def add_run_timings(db: Database) -> None:
     """Where a crawl's time went: seconds spent extracting (all workers) and storing."""
-    for column in ("extract_seconds", "store_seconds"):
-        db["crawl_runs"].add_column(column, float)
+    run_script(db, """
+        ALTER TABLE "crawl_runs" ADD COLUMN "extract_seconds" REAL;
+        ALTER TABLE "crawl_runs" ADD COLUMN "store_seconds" REAL;
+        """)
 
 
 @migrations()
 def compare_dates_as_instants(db: Database) -> None:
     """Pages date themselves with their own offsets, so order by instant; and the search index is
     rewritten only when the title or the body changes, not by every re-check that touches a row."""
-    db.create_view("latest_articles", VIEWS["latest_articles"].strip(), replace=True)
+    run_script(db, """
+        DROP VIEW "latest_articles";
+        CREATE VIEW "latest_articles" AS select a.published, a.title, a.category, a.language, a.word_count,
+                       (select group_concat(name, ', ') from (select au.name from article_authors aa
+                            join authors au on au.id = aa.author_id where aa.article_url = a.url order by aa.position))
+                           as authors,
+                       a.source_domain, a.url
+                from articles a where a.gone_since is null order by datetime(a.published) desc;
+        """)
     db.execute("drop trigger if exists articles_au")
     db.execute("""
         create trigger articles_au after update of title, body on articles begin
@@ -169,10 +310,7 @@ def compare_dates_as_instants(db: Database) -> None:
 def add_unstemmed_search(db: Database) -> None:
     """A second search index, unstemmed, for prefix queries: the porter index holds "immigr" for
     "immigration", so "immigra*" matched nothing there. External content on ``articles`` like
-    ``articles_fts`` (the text is stored once), kept current by triggers of its own.
-
-    The SQL is written out, not built from constants: a migration must do tomorrow what it did
-    on the databases it already upgraded."""
+    ``articles_fts`` (the text is stored once), kept current by triggers of its own."""
     db.execute("""
         create virtual table articles_unstemmed_fts using fts5(
           title, body, tokenize = 'unicode61 remove_diacritics 2', content = 'articles')""")
