@@ -27,6 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from scrapy import signals
+
 from extractors import ArticleRecord, ExtractionError, Listing, extract, parse_listing
 from extractors.normalize import site_timezone
 
@@ -136,6 +138,17 @@ class ExtractionPool:
         self.warm_ups: list[Future] = []
         self.submitted = 0
         LIVE_POOLS.add(self)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ExtractionPool:
+        """The crawl's pool, as a Scrapy extension: started when the spider opens (so the workers warm up
+        while feeds and sitemaps are read), closed when it closes."""
+        settings = crawler.settings
+        pool = cls(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
+                   settings.getfloat("POTUS_EXTRACTION_TIMEOUT"))
+        crawler.signals.connect(pool.start, signal=signals.spider_opened)
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
 
     def current(self) -> ProcessPoolExecutor:
         """The pool to give the next page to: a new one when there is none or the current one has done its share."""

@@ -113,9 +113,12 @@ class PotusSpider(scrapy.Spider):
         #: Articles found and scheduled in this crawl.
         spider.found: set[str] = set()
         spider.scheduled: set[str] = set()
-        spider.extraction = ExtractionPool(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
-                                           settings.getfloat("POTUS_EXTRACTION_TIMEOUT"))
         return spider
+
+    @property
+    def extraction(self) -> ExtractionPool:
+        """The crawl's extraction pool, a Scrapy extension started and closed with the spider."""
+        return self.crawler.get_extension(ExtractionPool)
 
     async def start(self):
         store = ArticleStore(self.settings["POTUS_DB"])
@@ -130,7 +133,6 @@ class PotusSpider(scrapy.Spider):
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
                          len(frontier.known), len(due), len(retries))
 
-        self.extraction.start()
         seeds = self.seed_urls()
         yield self.discovery_request(self.base_url + "/", self.parse_listing, "menu")
         for url in [self.on_site(path) for path in self.settings.getlist("POTUS_FEEDS")] + [s + "feed/" for s in seeds]:
@@ -323,9 +325,6 @@ class PotusSpider(scrapy.Spider):
         if requested != extracted.record.url and requested in self.frontier.known:
             # A stored article that now redirects (a changed slug) lives on under its new URL only.
             yield ArticleGone(requested, response.meta.get("redirect_reasons", [301])[0])
-
-    def closed(self, reason: str) -> None:
-        self.extraction.close()
 
     # -- errors ------------------------------------------------------------------------
 
