@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from extractors import ArticleRecord
+from extractors import GENERIC, ArticleRecord
 
 #: Children of an article, each replaced whole when the article is stored again.
 LINKED_TERMS = (
@@ -34,11 +34,12 @@ LINKED_TERMS = (
 #: Record fields stored as columns of ``articles`` under their own name.
 ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "published_source", "modified",
                    "modified_raw", "modified_source", "language", "source_url", "image_url", "description",
-                   "word_count")
+                   "word_count", "extracted_with")
 #: A stored article differs from a fetched one when one of these does; the stored one becomes a revision.
 VERSIONED_COLUMNS = ("title", "body", "published", "modified")
 #: Fields a new extraction may not empty: a page that lost them (a layout change, a broken page)
-#: keeps what was stored. Lists of authors, categories and tags are kept the same way.
+#: keeps what was stored. Lists of authors, categories and tags are kept the same way, and related links
+#: where the generic path extracted (see save_article).
 KEPT_WHEN_MISSING = ("published", "published_raw", "published_source", "modified", "modified_raw", "modified_source",
                      "language", "source_url", "image_url", "description")
 #: What a revision keeps of the version it replaces.
@@ -194,6 +195,12 @@ def add_unstemmed_search(db: Database) -> None:
     db.execute("insert into articles_unstemmed_fts (articles_unstemmed_fts) values ('rebuild')")
 
 
+@migrations()
+def add_extraction_provenance(db: Database) -> None:
+    """Which rule set extracted each article's stored version (``smartmag-v10``, ``generic``)."""
+    db.execute("alter table articles add column extracted_with text")
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""
@@ -346,6 +353,10 @@ class ArticleStore:
                     f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
                     [(record.url, self.term_id(terms, name), position)
                      for position, name in enumerate(getattr(record, field))])
+            # Site rules that find no related block mean the page shows none now; the generic path finds
+            # none on any page, so where it extracted, the stored links are kept as KEPT_WHEN_MISSING fields are.
+            if stored is not None and not record.related_links and record.extracted_with == GENERIC:
+                return outcome
             self.db.execute("delete from related_links where article_url = ?", [record.url])
             self.db.conn.executemany(
                 "insert into related_links (article_url, position, url, title, published) values (?, ?, ?, ?, ?)",

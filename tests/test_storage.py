@@ -71,6 +71,15 @@ def test_an_article_whose_text_and_dates_did_not_change_is_unchanged_but_refresh
     assert store.load_record(refreshed.url)["related_links"] == []
 
 
+def test_a_page_the_generic_path_extracted_keeps_the_stored_related_links(store):
+    store.save_article(make_record(extracted_with="smartmag-v10"))
+    # The theme changed: no site rules match, and only site rules find a related block.
+    store.save_article(make_record(related_links=[], source_url=None, extracted_with="generic"))
+    stored = store.load_record(make_record().url)
+    assert stored["related_links"] == make_record().as_dict()["related_links"]
+    assert stored["source_url"] == make_record().source_url and stored["extracted_with"] == "generic"
+
+
 def test_a_gone_article_is_marked_never_deleted_and_comes_back(store):
     url = make_record().url
     store.save_article(make_record())
