@@ -48,6 +48,8 @@ REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "wo
 REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replaced_at, {', '.join(REVISION_COLUMNS)}) "
                    f"values ({', '.join('?' * (3 + len(REVISION_COLUMNS)))})")
 
+#: crawl_runs columns holding a JSON object.
+RUN_JSON_COLUMNS = ("http_status_counts", "requests_by_kind", "rule_set_counts", "fill_rates")
 #: Outcomes of storing a fetched article.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 #: How long a connection waits for another one's lock before giving up with SQLITE_BUSY.
@@ -199,6 +201,19 @@ def add_unstemmed_search(db: Database) -> None:
 def add_extraction_provenance(db: Database) -> None:
     """Which rule set extracted each article's stored version (``smartmag-v10``, ``generic``)."""
     db.execute("alter table articles add column extracted_with text")
+
+
+@migrations()
+def add_run_rule_sets_and_fill_rates(db: Database) -> None:
+    """Per run, the articles each rule set extracted and every monitored field's fill rate, as JSON objects;
+    the two fill-rate columns they replace move into ``fill_rates``."""
+    db.execute("alter table crawl_runs add column rule_set_counts text")
+    db.execute("alter table crawl_runs add column fill_rates text")
+    db.execute("""
+        update crawl_runs set fill_rates = json_object('published', fill_published, 'authors', fill_authors)
+        where fill_published is not null or fill_authors is not null""")
+    db.execute("alter table crawl_runs drop column fill_published")
+    db.execute("alter table crawl_runs drop column fill_authors")
 
 
 @dataclass(frozen=True)
@@ -475,12 +490,15 @@ class ArticleStore:
         """The latest healthy finished runs (newest first) that extracted at least ``min_extracted`` articles.
 
         A monitor compares a run with these: small runs' fill rates are noise, and an unhealthy
-        run in the history would make a broken layout look normal after a few runs.
+        run in the history would make a broken layout look normal after a few runs. JSON columns
+        come as dicts, as ``finish_run`` took them.
         """
-        return list(self.db.query(
+        rows = self.db.query(
             "select * from crawl_runs where status = 'finished' and id < coalesce(:before, 1e18) "
             "and coalesce(articles_extracted, 0) >= :min_extracted order by id desc limit :limit",
-            {"before": before_id, "limit": limit, "min_extracted": min_extracted}))
+            {"before": before_id, "limit": limit, "min_extracted": min_extracted})
+        return [{name: json.loads(value) if name in RUN_JSON_COLUMNS and value else value
+                 for name, value in row.items()} for row in rows]
 
     def article_urls(self) -> list[str]:
         return [row["url"] for row in self.db.query("select url from articles order by url")]
@@ -488,15 +506,3 @@ class ArticleStore:
     def articles_per_category(self) -> list[tuple[str, int]]:
         return [(row["category"], row["n"]) for row in self.db.query(
             "select category, count(*) as n from articles group by category order by n desc, category")]
-
-    def fill_rates(self) -> dict[str, float]:
-        """Share of stored articles with each field filled, children tables included."""
-        total = self.db["articles"].count
-        if not total:
-            return {}
-        columns = ("published", "modified", "language", "source_url", "image_url", "description")
-        rates = {column: self.db.execute(f"select count(*) from articles where coalesce([{column}], '') != ''")
-                 .fetchone()[0] / total for column in columns}
-        for field, _terms, links, _column in LINKED_TERMS + (("related_links", None, "related_links", None),):
-            rates[field] = self.db.execute(f"select count(distinct article_url) from [{links}]").fetchone()[0] / total
-        return rates
