@@ -172,6 +172,21 @@ def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
     store.close()
 
 
+def test_runs_recorded_with_the_two_fill_rate_columns_keep_their_rates_in_fill_rates(tmp_path):
+    path = tmp_path / "old.db"
+    older_database(path, "add_run_rule_sets_and_fill_rates", "Kept.")
+    old = Database(path)
+    old["crawl_runs"].insert_all([{"status": "finished", "articles_extracted": 48, "fill_published": 1.0,
+                                   "fill_authors": 0.5}, {"status": "failed"}])
+    old.close()
+    store = ArticleStore(path)
+    assert [(run["fill_rates"], run["rule_set_counts"]) for run in store.recent_runs(5)] == [
+        ({"published": 1.0, "authors": 0.5}, None)]
+    assert store.db.execute("select fill_rates from crawl_runs where status = 'failed'").fetchone() == (None,)
+    assert not {"fill_published", "fill_authors"} & set(store.db["crawl_runs"].columns_dict)
+    store.close()
+
+
 def test_dates_with_other_offsets_are_compared_as_instants(store):
     # 20:00 in New York on March 10 is 01:00 UTC on March 11: inside a window starting March 11 UTC.
     store.save_article(make_record(url="https://potusnews.news/ny/", published="2025-03-10T20:00:00-05:00"))
