@@ -2,7 +2,7 @@
 
 from .article import extract, extract_body
 from .listing import Listing, parse_listing
-from .record import FIELD_NAMES, ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
+from .record import FIELD_NAMES, GENERIC, ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
 
-__all__ = ["FIELD_NAMES", "ArticleRecord", "ExtractionError", "NotAnArticle", "RelatedLink",
+__all__ = ["FIELD_NAMES", "GENERIC", "ArticleRecord", "ExtractionError", "NotAnArticle", "RelatedLink",
            "Listing", "extract", "extract_body", "parse_listing"]

@@ -22,7 +22,7 @@ from .boilerplate import without_boilerplate
 from .dates import FoundDate
 from .language import identify
 from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime, joined_url
-from .record import ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
+from .record import GENERIC, ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
 from .sites import SITE_RULES, SiteRules
 
 #: Bylines that name no person.
@@ -310,6 +310,11 @@ class ArticlePage:
                 (holder if alone else link).drop_tree()
         return "\n\n".join(html_blocks(content)), source_url
 
+    @property
+    def rule_set(self) -> str:
+        """The name of the rules that steered extraction, for the record and the crawl's monitoring."""
+        return self.rules.name if self.rules else GENERIC
+
     @cached_property
     def language(self) -> str | None:
         return identify(self.content[0], self.first(selectors.HTML_LANG, selectors.OG_LOCALE))
@@ -343,6 +348,7 @@ class ArticlePage:
             image_url=self.image_url,
             description=self.description,
             word_count=len(body.split()),
+            extracted_with=self.rule_set,
         )
 
 

@@ -6,6 +6,10 @@ import dataclasses
 from dataclasses import dataclass, field
 
 
+#: ``extracted_with`` of a page no site's rules matched.
+GENERIC = "generic"
+
+
 class ExtractionError(ValueError):
     """The page cannot give an article record; the message says why."""
 
@@ -56,6 +60,10 @@ class ArticleRecord:
     image_url: str | None = None
     description: str | None = None
     word_count: int = 0
+    #: The rule set that extracted the page: a site rule set's name (``smartmag-v10``), or ``generic``
+    #: (``GENERIC``) where no site's fingerprint matched and trafilatura and page metadata did all the work.
+    #: None for a record no extractor made.
+    extracted_with: str | None = None
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)

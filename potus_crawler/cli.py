@@ -34,6 +34,7 @@ from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.logs import tracebacks_in_one_line
+from potus_crawler.monitor import stored_fill_rates
 from potus_crawler.output import OutputUnwritable, output_file, standard_output
 from potus_crawler.setting_checks import BadSetting, check_settings
 from potus_crawler.shutdown import ShutdownOnSignals, exit_code
@@ -279,9 +280,7 @@ def command_demo(args: argparse.Namespace) -> int:
     print("Per primary category:")
     for category, count in store.articles_per_category():
         print(f"  {count:4d}  {category}")
-    print("Fields filled:")
-    for field, rate in store.fill_rates().items():
-        print(f"  {rate:6.1%}  {field}")
+    print_fill_rates(stored_fill_rates(store.db))
     for url in missing:
         print(f"MISSING {url}", file=sys.stderr)
     for url in differing:
@@ -363,6 +362,13 @@ def reads_database(command):
     return run
 
 
+def print_fill_rates(rates: dict[str, float | None]) -> None:
+    """The stored articles' fill rates, as ``monitor.stored_fill_rates`` gives them (None: no article yet)."""
+    print("Fields filled:")
+    for field, rate in rates.items():
+        print(f"  {'—' if rate is None else f'{rate:.1%}':>6}  {field}")
+
+
 @reads_database
 def command_stats(args: argparse.Namespace) -> int:
     store = open_existing(args.db)
@@ -372,9 +378,7 @@ def command_stats(args: argparse.Namespace) -> int:
     counts = {name: value for name, value in figures.items() if name not in ("fill_rates", "last_run")}
     for name, value in {**counts, "failures": store.db["failures"].count}.items():
         print(f"  {name.replace('_', ' '):<16} {value}")
-    print("Fields filled:")
-    for field, rate in store.fill_rates().items():
-        print(f"  {rate:6.1%}  {field}")
+    print_fill_rates(figures["fill_rates"])
     print("Last runs:")
     for run in queries.last_runs(store.db):
         print(f"  #{run['id']:<4} {run['started']}  {run['status']:<11} {run['requests'] or 0:>5} requests  "

@@ -1,5 +1,8 @@
 """Record each crawl in the ``crawl_runs`` table: a row when it starts, its figures and health when it ends.
 
+Each article stored is counted by ``potus_crawler.monitor``, which also judges the run's health
+(settings ``POTUS_MONITOR_RUNS``, ``POTUS_MONITOR_MAX_DROP``, ``POTUS_MONITOR_MIN_ARTICLES``).
+
 A crawl stopped by a signal ends ``interrupted``; a row left ``running`` after the process
 is gone marks a crawl that died (SIGKILL, a power cut), which the next ``potus-crawler
 crawl`` marks ``interrupted`` too.
@@ -13,8 +16,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 
 from potus_crawler import stat_keys
-from potus_crawler.monitor import run_problems
-from potus_crawler.pipelines.store import MONITORED_FIELDS
+from potus_crawler.items import FetchedArticle
+from potus_crawler.monitor import RunObserver, run_problems
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
 
 #: crawl_runs column -> Scrapy stats key it is read from.
@@ -40,8 +43,10 @@ class CrawlRunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.store: ArticleStore | None = None
+        self.observer = RunObserver(crawler.stats)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -58,6 +63,11 @@ class CrawlRunRecorder:
         kind = request.meta.get("kind") or ("robots" if urlsplit(request.url).path == "/robots.txt" else "other")
         self.crawler.stats.inc_value(stat_keys.RESPONSES_BY_KIND_PREFIX + kind)
 
+    def item_scraped(self, item):
+        # Articles the pipelines passed and stored: dropped records are failures, not extractions.
+        if isinstance(item, FetchedArticle):
+            self.observer.observe(item.record)
+
     def spider_closed(self, spider, reason):
         settings, stats = self.crawler.settings, self.crawler.stats.get_stats()
         run_id = stats[stat_keys.RUN_ID]
@@ -68,10 +78,7 @@ class CrawlRunRecorder:
         figures["http_status_counts"] = dict(status_counts)
         figures["requests_by_kind"] = {key.removeprefix(stat_keys.RESPONSES_BY_KIND_PREFIX): value for key, value in stats.items()
                                        if key.startswith(stat_keys.RESPONSES_BY_KIND_PREFIX)}
-        extracted = figures["articles_extracted"]
-        for field in MONITORED_FIELDS:
-            figures[f"fill_{field}"] = stats.get(stat_keys.FILLED_PREFIX + field, 0) / extracted if extracted else None
-        figures["body_words_median"] = stats.get(stat_keys.BODY_WORDS_MEDIAN)
+        figures.update(self.observer.figures())
 
         if reason == "shutdown":
             # Stopped by a signal (Ctrl-C, SIGTERM): the next crawl picks up what this one did not do.

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+from potus_crawler.monitor import stored_fill_rates
 from potus_crawler.storage import LINKED_TERMS
 
 #: Article columns an export writes; the lists of LINKED_TERMS (authors, categories, tags) follow them.
@@ -78,18 +79,7 @@ def headline_figures(db: Database) -> dict:
         first_published=scalar(db, "select substr(min(published), 1, 10) from articles where gone_since is null"),
         last_published=scalar(db, "select substr(max(published), 1, 10) from articles where gone_since is null"),
     )
-    filled = {
-        "published": "coalesce(published, '') != ''",
-        "authors": "url in (select article_url from article_authors)",
-        "source_url": "coalesce(source_url, '') != ''",
-        "image_url": "coalesce(image_url, '') != ''",
-    }
-    # None rather than 0 % for an empty database: nothing is unfilled yet.
-    stored = figures["articles"]
-    figures["fill_rates"] = {
-        field: (scalar(db, f"select count(*) from articles where gone_since is null and {condition}") / stored
-                if stored else None)
-        for field, condition in filled.items()}
+    figures["fill_rates"] = stored_fill_rates(db)
     figures["last_run"] = next(db.query(
         "select id, started, status, requests, articles_new as new, articles_updated as updated, "
         "articles_unchanged as unchanged from crawl_runs order by id desc limit 1"), None)

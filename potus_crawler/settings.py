@@ -26,8 +26,9 @@ one per core; 0 parses in the crawler's own process); a page taking over
 Retries: ``POTUS_RETRY_AFTER_MAX`` is the longest ``Retry-After`` (seconds) a retry waits for;
 a page asking for more is given up in this crawl (recorded as a failure) and retried by the next.
 
-Monitoring: a run whose fill rates fall more than ``POTUS_MONITOR_MAX_DROP`` below the median of
-the last ``POTUS_MONITOR_RUNS`` runs is unhealthy; runs extracting fewer than
+Monitoring (``potus_crawler.monitor``): a run whose site rules' share of the articles, any field's
+fill rate or median body length falls more than ``POTUS_MONITOR_MAX_DROP`` below the median of the
+last ``POTUS_MONITOR_RUNS`` healthy runs is unhealthy; runs extracting fewer than
 ``POTUS_MONITOR_MIN_ARTICLES`` articles are too small to judge.
 """
 

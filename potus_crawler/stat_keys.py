@@ -13,10 +13,11 @@ ARTICLE_OUTCOMES = {NEW: "potus/articles_new", CHANGED: "potus/articles_updated"
 ARTICLES_GONE = "potus/articles_gone"
 FAILURES = "potus/failures"
 NOT_ARTICLES = "potus/not_article"
-#: Articles extracted in this run, those with each monitored field, and their median body length.
+#: Articles extracted in this run; of those, the ones each rule set extracted and the ones with each field
+#: filled (``potus_crawler.monitor``).
 EXTRACTED = "potus/extracted"
-FILLED_PREFIX = "potus/extracted_with/"
-BODY_WORDS_MEDIAN = "potus/body_words_median"
+RULE_SET_PREFIX = "potus/rule_set/"
+FILLED_PREFIX = "potus/filled/"
 EXTRACT_SECONDS = "potus/time/extract_s"
 STORE_SECONDS = "potus/time/store_s"
 #: Responses per kind of request (``request.meta["kind"]``: listing, feed, sitemap, article, recheck…).

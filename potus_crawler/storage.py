@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from extractors import ArticleRecord
+from extractors import GENERIC, ArticleRecord
 
 #: Children of an article, each replaced whole when the article is stored again.
 LINKED_TERMS = (
@@ -35,11 +35,12 @@ LINKED_TERMS = (
 #: Record fields stored as columns of ``articles`` under their own name.
 ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "published_source", "modified",
                    "modified_raw", "modified_source", "language", "source_url", "image_url", "description",
-                   "word_count")
+                   "word_count", "extracted_with")
 #: A stored article differs from a fetched one when one of these does; the stored one becomes a revision.
 VERSIONED_COLUMNS = ("title", "body", "published", "modified")
 #: Fields a new extraction may not empty: a page that lost them (a layout change, a broken page)
-#: keeps what was stored. Lists of authors, categories and tags are kept the same way.
+#: keeps what was stored. Lists of authors, categories and tags are kept the same way, and related links
+#: where the generic path extracted (see save_article).
 KEPT_WHEN_MISSING = ("published", "published_raw", "published_source", "modified", "modified_raw", "modified_source",
                      "language", "source_url", "image_url", "description")
 #: What a revision keeps of the version it replaces.
@@ -48,6 +49,8 @@ REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "wo
 REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replaced_at, {', '.join(REVISION_COLUMNS)}) "
                    f"values ({', '.join('?' * (3 + len(REVISION_COLUMNS)))})")
 
+#: crawl_runs columns holding a JSON object.
+RUN_JSON_COLUMNS = ("http_status_counts", "requests_by_kind", "rule_set_counts", "fill_rates")
 #: Outcomes of storing a fetched article.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 #: How long a connection waits for another one's lock before giving up with SQLITE_BUSY.
@@ -332,6 +335,25 @@ def add_unstemmed_search(db: Database) -> None:
     db.execute("insert into articles_unstemmed_fts (articles_unstemmed_fts) values ('rebuild')")
 
 
+@migrations()
+def add_extraction_provenance(db: Database) -> None:
+    """Which rule set extracted each article's stored version (``smartmag-v10``, ``generic``)."""
+    db.execute("alter table articles add column extracted_with text")
+
+
+@migrations()
+def add_run_rule_sets_and_fill_rates(db: Database) -> None:
+    """Per run, the articles each rule set extracted and every monitored field's fill rate, as JSON objects;
+    the two fill-rate columns they replace move into ``fill_rates``."""
+    db.execute("alter table crawl_runs add column rule_set_counts text")
+    db.execute("alter table crawl_runs add column fill_rates text")
+    db.execute("""
+        update crawl_runs set fill_rates = json_object('published', fill_published, 'authors', fill_authors)
+        where fill_published is not null or fill_authors is not null""")
+    db.execute("alter table crawl_runs drop column fill_published")
+    db.execute("alter table crawl_runs drop column fill_authors")
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""
@@ -484,6 +506,10 @@ class ArticleStore:
                     f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
                     [(record.url, self.term_id(terms, name), position)
                      for position, name in enumerate(getattr(record, field))])
+            # Site rules that find no related block mean the page shows none now; the generic path finds
+            # none on any page, so where it extracted, the stored links are kept as KEPT_WHEN_MISSING fields are.
+            if stored is not None and not record.related_links and record.extracted_with == GENERIC:
+                return outcome
             self.db.execute("delete from related_links where article_url = ?", [record.url])
             self.db.conn.executemany(
                 "insert into related_links (article_url, position, url, title, published) values (?, ?, ?, ?, ?)",
@@ -602,12 +628,15 @@ class ArticleStore:
         """The latest healthy finished runs (newest first) that extracted at least ``min_extracted`` articles.
 
         A monitor compares a run with these: small runs' fill rates are noise, and an unhealthy
-        run in the history would make a broken layout look normal after a few runs.
+        run in the history would make a broken layout look normal after a few runs. JSON columns
+        come as dicts, as ``finish_run`` took them.
         """
-        return list(self.db.query(
+        rows = self.db.query(
             "select * from crawl_runs where status = 'finished' and id < coalesce(:before, 1e18) "
             "and coalesce(articles_extracted, 0) >= :min_extracted order by id desc limit :limit",
-            {"before": before_id, "limit": limit, "min_extracted": min_extracted}))
+            {"before": before_id, "limit": limit, "min_extracted": min_extracted})
+        return [{name: json.loads(value) if name in RUN_JSON_COLUMNS and value else value
+                 for name, value in row.items()} for row in rows]
 
     def article_urls(self) -> list[str]:
         return [row["url"] for row in self.db.query("select url from articles order by url")]
@@ -615,15 +644,3 @@ class ArticleStore:
     def articles_per_category(self) -> list[tuple[str, int]]:
         return [(row["category"], row["n"]) for row in self.db.query(
             "select category, count(*) as n from articles group by category order by n desc, category")]
-
-    def fill_rates(self) -> dict[str, float]:
-        """Share of stored articles with each field filled, children tables included."""
-        total = self.db["articles"].count
-        if not total:
-            return {}
-        columns = ("published", "modified", "language", "source_url", "image_url", "description")
-        rates = {column: self.db.execute(f"select count(*) from articles where coalesce([{column}], '') != ''")
-                 .fetchone()[0] / total for column in columns}
-        for field, _terms, links, _column in LINKED_TERMS + (("related_links", None, "related_links", None),):
-            rates[field] = self.db.execute(f"select count(distinct article_url) from [{links}]").fetchone()[0] / total
-        return rates

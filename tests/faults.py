@@ -317,6 +317,23 @@ def with_listing_links(*hrefs: str) -> Callable[[str], str]:
     return lambda page: page.replace('<div class="col-8 main-content">', '<div class="col-8 main-content">' + posts, 1)
 
 
+def other_theme(page: str) -> str:
+    """The page without SmartMag's fingerprint (its stylesheet's id, its header's class), as if the site had
+    changed its theme but kept the rest of its markup: no site's rules match, the generic path extracts."""
+    return page.replace("smartmag-core-css", "theme-core-css").replace("smart-head", "site-head")
+
+
+def without_tags_block(page: str) -> str:
+    """The page with the post's tags block renamed, as a theme update could: its tags are found nowhere else."""
+    return page.replace("the-post-tags", "the-post-labels")
+
+
+def every_page(site: DemoSite, transform: Callable[[str], str]) -> dict[str, Fault]:
+    """A rewrite of every HTML page of the built site (articles, listings, home, static pages) by ``transform``."""
+    return {"/" + "".join(f"{part}/" for part in page.parent.relative_to(site.root).parts): Rewrite(transform)
+            for page in site.root.rglob("index.html")}
+
+
 # -- the crawl's side ---------------------------------------------------------------------------
 
 class LoopbackOnlyResolver(CachingThreadedResolver):

@@ -111,8 +111,8 @@ def test_a_run_whose_figures_fall_far_below_the_recent_runs_exits_with_its_own_c
     # Three earlier runs whose articles were ten times longer: this site's layout must have lost most of the text.
     for _ in range(3):
         run_id = store.start_run("potus", served_site.base_url)
-        store.finish_run(run_id, "finished", articles_found=48, articles_extracted=48, fill_published=1.0,
-                         fill_authors=1.0, body_words_median=2900.0)
+        store.finish_run(run_id, "finished", articles_found=48, articles_extracted=48,
+                         fill_rates={"published": 1.0, "authors": 1.0}, body_words_median=2900.0)
     store.close()
     result = run_cli("crawl", "--db", str(db), "--base-url", served_site.base_url, *LOOPBACK_FAST)
     assert result.returncode == EXIT_UNHEALTHY, result.stderr[-3000:]

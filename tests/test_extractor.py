@@ -97,6 +97,7 @@ def test_generic_news_page_uses_trafilatura_and_metadata_fallbacks():
     assert "Most read" not in record.body and "All rights reserved" not in record.body
     assert record.body.count("\n\n") == 2
     assert record.related_links == [] and record.source_url is None
+    assert record.extracted_with == "generic"
 
 
 def test_extract_body_works_on_any_news_page():

@@ -147,14 +147,20 @@ def crawl_command(base_url: str, db: Path, settings: dict) -> list[str]:
             *(argument for name, value in settings.items() for argument in ("-s", f"{name}={value}"))]
 
 
+def run_crawl(base_url: str, db: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """``potus-crawler crawl`` of the site at ``base_url`` with CRAWL_SETTINGS, as cron runs it."""
+    # The crawl imports the loopback-only resolver from tests/faults.py.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([*crawl_command(base_url, db, CRAWL_SETTINGS), *arguments], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=2 * MAX_CRAWL_SECONDS)
+
+
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory):
     db = tmp_path_factory.mktemp("faults") / "potus.db"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")]))}
     with faulty_site(all_faults()) as (site, server):
         started = time.monotonic()
-        result = subprocess.run(crawl_command(site.base_url, db, CRAWL_SETTINGS), cwd=PROJECT_ROOT, env=env,
-                                capture_output=True, text=True, timeout=2 * MAX_CRAWL_SECONDS)
+        result = run_crawl(site.base_url, db)
         seconds = time.monotonic() - started
         # Linux reports kilobytes: the largest resident set of any crawl this test process waited for.
         peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

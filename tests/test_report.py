@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from extractors import ArticleRecord
+from potus_crawler.monitor import FILL_FIELDS
 from potus_crawler.report import OTHER, Timeline, category_timeline, runs_chart, write_report
 from potus_crawler.storage import CHANGED, ArticleStore, DatabaseMissing, NotACrawlDatabase
 
@@ -112,7 +113,7 @@ def test_headline_figures_equal_the_stored_data(crawl_db, report):
         "first_published": published[0][:10],
         "last_published": "2025-12-31",
         "fill_rates": {field: pytest.approx(sum(bool(getattr(r, field)) for r in records) / len(records))
-                       for field in ("published", "authors", "source_url", "image_url")},
+                       for field in FILL_FIELDS},
         "last_run": {"id": 2, "started": last_started, "status": "unhealthy", "requests": 12, "new": 1,
                      "updated": 1, "unchanged": 3},
     }
@@ -187,7 +188,7 @@ def test_an_empty_database_gets_a_page_saying_no_data_yet(tmp_path):
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert figures == {"articles": 0, "gone": 0, "revisions": 0, "authors": 0, "categories": 0, "tags": 0,
                        "sources": 0, "languages": 0, "first_published": None, "last_published": None,
-                       "fill_rates": dict.fromkeys(("published", "authors", "source_url", "image_url")),
+                       "fill_rates": dict.fromkeys(FILL_FIELDS),
                        "last_run": None}
     assert svgs(page) == []
     assert page.count("No data yet.") == 5  # four charts and the table

@@ -71,6 +71,15 @@ def test_an_article_whose_text_and_dates_did_not_change_is_unchanged_but_refresh
     assert store.load_record(refreshed.url)["related_links"] == []
 
 
+def test_a_page_the_generic_path_extracted_keeps_the_stored_related_links(store):
+    store.save_article(make_record(extracted_with="smartmag-v10"))
+    # The theme changed: no site rules match, and only site rules find a related block.
+    store.save_article(make_record(related_links=[], source_url=None, extracted_with="generic"))
+    stored = store.load_record(make_record().url)
+    assert stored["related_links"] == make_record().as_dict()["related_links"]
+    assert stored["source_url"] == make_record().source_url and stored["extracted_with"] == "generic"
+
+
 def test_a_gone_article_is_marked_never_deleted_and_comes_back(store):
     url = make_record().url
     store.save_article(make_record())
@@ -160,6 +169,21 @@ def test_a_database_of_the_first_schema_upgrades_in_place(tmp_path):
     store.save_article(make_record(published_source="json-ld"))
     assert store.db["articles"].count == 2
     assert store.load_record(make_record().url)["published_source"] == "json-ld"
+    store.close()
+
+
+def test_runs_recorded_with_the_two_fill_rate_columns_keep_their_rates_in_fill_rates(tmp_path):
+    path = tmp_path / "old.db"
+    older_database(path, "add_run_rule_sets_and_fill_rates", "Kept.")
+    old = Database(path)
+    old["crawl_runs"].insert_all([{"status": "finished", "articles_extracted": 48, "fill_published": 1.0,
+                                   "fill_authors": 0.5}, {"status": "failed"}])
+    old.close()
+    store = ArticleStore(path)
+    assert [(run["fill_rates"], run["rule_set_counts"]) for run in store.recent_runs(5)] == [
+        ({"published": 1.0, "authors": 0.5}, None)]
+    assert store.db.execute("select fill_rates from crawl_runs where status = 'failed'").fetchone() == (None,)
+    assert not {"fill_published", "fill_authors"} & set(store.db["crawl_runs"].columns_dict)
     store.close()
 
 

@@ -286,4 +286,6 @@ class DemoContent:
             "image_url": base_url + article.image_path(article.image["file"]) if article.image else None,
             "description": article.description,
             "word_count": article.word_count,
+            # The demo renders SmartMag 10: its rules, never the generic path, must read every page.
+            "extracted_with": "smartmag-v10",
         }

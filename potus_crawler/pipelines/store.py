@@ -15,7 +15,6 @@ import asyncio
 import logging
 from concurrent.futures import Future
 from functools import partial
-from statistics import median
 
 from scrapy import signals
 
@@ -26,8 +25,6 @@ from potus_crawler.writer import StoreWriter
 
 logger = logging.getLogger(__name__)
 
-MONITORED_FIELDS = ("published", "authors")
-
 
 class SQLiteStorePipeline:
     def __init__(self, crawler):
@@ -36,7 +33,6 @@ class SQLiteStorePipeline:
         self.path = crawler.settings["POTUS_DB"]
         self.writer: StoreWriter | None = None
         self.walked_listings: list[str] = []
-        self.body_words: list[int] = []
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -50,8 +46,6 @@ class SQLiteStorePipeline:
 
     def close_spider(self):
         self.stats.set_value(stat_keys.STORE_SECONDS, self.writer.busy_seconds)
-        if self.body_words:
-            self.stats.set_value(stat_keys.BODY_WORDS_MEDIAN, median(self.body_words))
 
     def spider_closed(self, spider, reason):
         if reason == "finished" and self.walked_listings:
@@ -69,7 +63,6 @@ class SQLiteStorePipeline:
 
     async def process_item(self, item):
         if isinstance(item, FetchedArticle):
-            self.observe(item)
             outcome = await self.write(ArticleStore.save_article, item.record, self.run_id, found_by=item.found_by,
                                        etag=item.etag, http_last_modified=item.http_last_modified)
             self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[outcome])
@@ -85,14 +78,6 @@ class SQLiteStorePipeline:
             await self.write(ArticleStore.record_failure, item.url, item.reason, item.http_status, self.run_id)
             self.stats.inc_value(stat_keys.FAILURES)
         return item
-
-    def observe(self, item: FetchedArticle) -> None:
-        """Fill rates of what this run extracted: a layout change shows here before anywhere else."""
-        self.stats.inc_value(stat_keys.EXTRACTED)
-        for field in MONITORED_FIELDS:
-            if getattr(item.record, field):
-                self.stats.inc_value(stat_keys.FILLED_PREFIX + field)
-        self.body_words.append(item.record.word_count)
 
     def item_dropped(self, item, response, exception):
         if isinstance(item, FetchedArticle):
