@@ -4,7 +4,8 @@
 
 Every page's record is compared field by field with its expected record (the demo
 site's content data; the fixture's expected.json). Prints the share of pages on which
-each field is exactly right, and the pages where it is not.
+each field is exactly right, and the pages where it is not; for the demo site also
+per SmartMag layout, theme option and plugin (a page counts in each it shows).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import sys
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,41 +26,62 @@ REPORTED_FIELDS = ("title", "authors", "published", "published_source", "modifie
 DEMO_BASE_URL = "https://potusnews.news"
 
 
-def demo_cases() -> Iterator[tuple[str, bytes, dict]]:
+def demo_cases() -> Iterator[tuple[str, bytes, dict, list[str]]]:
+    """(url, page, expected record, the layout, options and plugins the page shows) of each demo article."""
     with tempfile.TemporaryDirectory() as folder:
         site = build_site(Path(folder), DEMO_BASE_URL)
-        for url, expected in site.expected_records.items():
-            page = site.root / url.removeprefix(DEMO_BASE_URL).strip("/") / "index.html"
-            yield url, page.read_bytes(), expected
+        for article in site.content.articles:
+            page = site.root / article.path.strip("/") / "index.html"
+            yield (DEMO_BASE_URL + article.path, page.read_bytes(), site.content.expected_record(article, DEMO_BASE_URL),
+                   article.presentation.variants(article))
 
 
-def fixture_cases(folder: Path) -> Iterator[tuple[str, bytes, dict]]:
-    for case in sorted(folder.iterdir()):
-        expected_file = case / "expected.json"
-        if expected_file.exists():
-            expected = json.loads(expected_file.read_text("utf-8"))
-            if "error" not in expected:
-                yield case.name, (case / "page.html").read_bytes(), expected
+def fixture_cases(folder: Path) -> Iterator[tuple[str, bytes, dict, list[str]]]:
+    """Generated cases and, in ``checked/``, the hand-checked ones."""
+    for expected_file in sorted(folder.glob("*/expected.json")) + sorted(folder.glob("checked/*/expected.json")):
+        expected = json.loads(expected_file.read_text("utf-8"))
+        if "error" not in expected:
+            case = expected_file.parent
+            yield str(case.relative_to(folder)), (case / "page.html").read_bytes(), expected, []
 
 
-def report(name: str, cases: Iterator[tuple[str, bytes, dict]]) -> bool:
-    """Prints the table of one set of pages; True when every field of every page is right."""
+def wrong_fields(html: bytes, expected: dict) -> list[str]:
+    try:
+        record = extract(html, expected["url"]).as_dict()
+    except ExtractionError as error:
+        record = dict.fromkeys(FIELD_NAMES, f"{type(error).__name__}: {error}")
+    return [field for field in REPORTED_FIELDS if record[field] != expected[field]]
+
+
+def report(name: str, cases: Iterator[tuple[str, bytes, dict, list[str]]]) -> bool:
+    """Prints the tables of one set of pages; True when every field of every page is right."""
     wrong: dict[str, list[str]] = {field: [] for field in REPORTED_FIELDS}
+    groups: dict[str, list[list[str]]] = defaultdict(list)
     total = 0
-    for label, html, expected in cases:
+    for label, html, expected, variants in cases:
         total += 1
-        try:
-            record = extract(html, expected["url"]).as_dict()
-        except ExtractionError as error:
-            record = dict.fromkeys(FIELD_NAMES, f"{type(error).__name__}: {error}")
-        for field in REPORTED_FIELDS:
-            if record[field] != expected[field]:
-                wrong[field].append(label)
+        fields = wrong_fields(html, expected)
+        for field in fields:
+            wrong[field].append(label)
+        for variant in variants:
+            groups[variant].append(fields)
     print(f"{name}: {total} pages")
     for field, labels in wrong.items():
         share = (total - len(labels)) / total if total else 0.0
         print(f"  {field:<17} {share:7.1%}" + (f"   wrong on: {', '.join(labels[:5])}" if labels else ""))
+    if groups:
+        print_by_variant(groups)
     return not any(wrong.values())
+
+
+def print_by_variant(groups: dict[str, list[list[str]]]) -> None:
+    """One row per layout, option or plugin: its page count and each field's share of right pages."""
+    width = max(map(len, groups))
+    print(f"\n  {'variant':<{width}} pages " + " ".join(f"{field[:8]:>8}" for field in REPORTED_FIELDS))
+    for variant in sorted(groups):
+        pages = groups[variant]
+        shares = (sum(field not in fields for fields in pages) / len(pages) for field in REPORTED_FIELDS)
+        print(f"  {variant:<{width}} {len(pages):>5} " + " ".join(f"{share:>8.0%}" for share in shares))
 
 
 def main(argv: list[str] | None = None) -> int:

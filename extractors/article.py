@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from . import dates, jsonld, selectors
 from .body import MIN_EXTRACTED_CHARS, baseline_blocks, extract_blocks, html_blocks
-from .boilerplate import without_boilerplate
+from .boilerplate import article_span, is_related_links_line, without_boilerplate
 from .dates import FoundDate
 from .language import identify
 from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime, joined_url
@@ -68,7 +68,7 @@ def parse_html(html: str | bytes, *, whole: bool = False) -> HtmlElement:
 
 
 def matching_rules(tree: HtmlElement) -> SiteRules | None:
-    return next((rules for rules in SITE_RULES if tree.xpath(rules.fingerprint)), None)
+    return next((rules for rules in SITE_RULES if rules.matches(tree)), None)
 
 
 def element_text(found: object) -> str:
@@ -290,7 +290,7 @@ class ArticlePage:
         if len("".join(blocks)) < MIN_EXTRACTED_CHARS:
             rescued = without_boilerplate(baseline_blocks(self.tree), headlines)
             blocks = max(blocks, rescued, key=lambda found: len("".join(found)))
-        return "\n\n".join(blocks), None
+        return "\n\n".join(article_span(blocks)), None
 
     def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
         content = copy.deepcopy(container)
@@ -308,7 +308,15 @@ class ArticlePage:
                 # The paragraph holding only the link goes with it; the content element itself stays.
                 alone = holder is not content and clean_text(holder.text_content()) == element_text(link)
                 (holder if alone else link).drop_tree()
-        return "\n\n".join(html_blocks(content)), source_url
+        for line in content.xpath(selectors.PARAGRAPHS_WITH_LINKS):
+            if self.links_to_own_site(line) and is_related_links_line(element_text(line)):
+                line.drop_tree()
+        return "\n\n".join(article_span(html_blocks(content))), source_url
+
+    def links_to_own_site(self, element: HtmlElement) -> bool:
+        """True if the element links to a page of the fetched site: the site's other posts."""
+        return any(urlsplit(self.absolute(href) or "").hostname == urlsplit(self.page_url).hostname
+                   for href in element.xpath(".//a/@href"))
 
     @property
     def rule_set(self) -> str:

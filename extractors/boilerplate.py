@@ -64,15 +64,54 @@ ADDRESSES_ONLY = re.compile(
     re.IGNORECASE,
 )
 
+#: An outlet's editorial-policy disclaimer, which aggregators copy with its feed: "Trusted Editorial
+#: content, reviewed by leading industry experts…", "This content is produced in accordance with
+#: our Editorial Policy", "Ad Disclosure".
+EDITORIAL_DISCLAIMER = re.compile(r"^trusted editorial content\b|\bin accordance with\b.{0,80}\beditorial policy\b"
+                                  r"|^ad disclosure\W*$", re.IGNORECASE)
+#: An outlet's author widget, copied with its feed: "Jane Roe Web 3 Journalist … About Author".
+AUTHOR_WIDGET = re.compile(r"\babout (the )?author\W*$", re.IGNORECASE)
+#: An affiliate offer or its disclosure: "This article contains affiliate links…".
+AFFILIATE_OFFER = re.compile(r"\baffiliate (links?|disclosure|partners?|commissions?|offers?)\b", re.IGNORECASE)
+
 BOILERPLATE_BLOCKS = (RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
-                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, TAXONOMY_LINE, ADDRESSES_ONLY)
+                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, TAXONOMY_LINE, ADDRESSES_ONLY,
+                      EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
+#: The line WordPress ends each post of its feed with ("The post <title> appeared first on <site>."):
+#: in an aggregator's copy of a feed it closes the original article, and what follows it is the
+#: outlet's promos and widgets.
+FEED_FOOTER = re.compile(r"^the post\b.+\bappeared first on\b", re.IGNORECASE)
+
+
+def is_short(block: str) -> bool:
+    return len(block.split()) <= MAX_BOILERPLATE_WORDS
 
 
 def is_boilerplate(block: str) -> bool:
     """True for a short block that one of the publishers' conventions above recognizes."""
-    if len(block.split()) > MAX_BOILERPLATE_WORDS:
-        return False
-    return any(pattern.search(block) for pattern in BOILERPLATE_BLOCKS)
+    return is_short(block) and any(pattern.search(block) for pattern in BOILERPLATE_BLOCKS)
+
+
+def is_related_links_line(block: str) -> bool:
+    """True for a short block introduced as links to other stories: "Also Read: …", "Related: …"."""
+    return is_short(block) and bool(RELATED_LINKS.search(block))
+
+
+def article_span(blocks: list[str]) -> list[str]:
+    """The blocks from the article's own first paragraph to its last.
+
+    A copied feed's closing line ends the article, and everything after it goes with it;
+    boilerplate blocks before the first or after the last paragraph go too. Between them
+    nothing is dropped: there, only a block's own markup tells boilerplate from text.
+    """
+    end = next((index for index, block in enumerate(blocks) if is_short(block) and FEED_FOOTER.search(block)),
+               len(blocks))
+    start = 0
+    while start < end and is_boilerplate(blocks[start]):
+        start += 1
+    while end > start and is_boilerplate(blocks[end - 1]):
+        end -= 1
+    return blocks[start:end]
 
 
 def without_boilerplate(blocks: list[str], headlines: list[str | None]) -> list[str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from .article import matching_rules, parse_html
-from .normalize import joined_url
+from .normalize import canonical_url, joined_url
 from .record import ExtractionError
+from .sites import SiteRules
 
 
 @dataclass
@@ -39,5 +42,20 @@ def parse_listing(html: str | bytes, url: str) -> Listing:
         return list(dict.fromkeys(link for link in joined if link))
 
     next_pages = links(rules.next_page)
-    return Listing(articles=links(rules.listing_articles), next_page=next_pages[0] if next_pages else None,
+    return Listing(articles=links(rules.listing_articles),
+                   next_page=following_page(rules, url, next_pages[0]) if next_pages else None,
                    menu_links=links(rules.category_links), cut_short=cut_short)
+
+
+def following_page(rules: SiteRules, url: str, next_link: str) -> str:
+    """The next page's URL: the link, unless it leads back to this page (``href="#"`` of a button
+    that loads the next page by script), where it is the page numbered one more than this one."""
+    if canonical_url(next_link) != canonical_url(url) or rules.numbered_page is None:
+        return next_link
+    page = urlsplit(canonical_url(url))
+    numbered = re.escape(rules.numbered_page).replace(re.escape("{number}"), r"(\d+)")
+    current = re.search(numbered + "$", page.path)
+    first_page_path = page.path[:current.start()] if current else page.path
+    number = int(current.group(1)) + 1 if current else 2
+    path = first_page_path + rules.numbered_page.format(number=number)
+    return urlunsplit((page.scheme, page.netloc, path, "", ""))

@@ -43,6 +43,8 @@ MODIFIED_META = (
 # byline's (later ones belong to embedded or related posts).
 PUBLISHED_TIME = '//*[@itemprop="datePublished"]/@datetime | (//article//time[@datetime])[1]/@datetime'
 MODIFIED_TIME = '//*[@itemprop="dateModified"]/@datetime'
+#: Relative to an article's content: paragraphs with a link, among them "Also Read: <a>…</a>" lines.
+PARAGRAPHS_WITH_LINKS = ".//p[.//a[@href]]"
 AUTHOR_META = '//meta[@name="author"]/@content'
 TAG_META = meta_property("article:tag")
 SECTION_META = meta_property("article:section")

@@ -9,8 +9,9 @@ so stored pages of the old layout still parse.
 from __future__ import annotations
 
 from .rules import SiteRules
-from .smartmag import SMARTMAG_V10
+from .smartmag import SMARTMAG_V10, SMARTMAG_V10_LAYOUTS
 
-SITE_RULES: tuple[SiteRules, ...] = (SMARTMAG_V10,)
+#: A theme's layouts before its site-wide rules, which match every page of the theme.
+SITE_RULES: tuple[SiteRules, ...] = (*SMARTMAG_V10_LAYOUTS, SMARTMAG_V10)
 
 __all__ = ["SITE_RULES", "SiteRules"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml.html import HtmlElement
+
 
 @dataclass(frozen=True)
 class SiteRules:
-    #: Names the rule set in logs and records, e.g. ``smartmag-v10``.
+    #: Names the rule set in logs and records, e.g. ``smartmag-v10/cover``: the theme and its layout.
     name: str
     #: Matches anywhere on any page of the site, article or not.
     fingerprint: str
@@ -40,5 +42,14 @@ class SiteRules:
     listing_articles: str | None = None
     #: Listing pages: the link to the next page, numbered or "load more".
     next_page: str | None = None
+    #: Page N of a listing, relative to its first page (``{number}`` stands for N): the next page
+    #: where ``next_page`` links to the page itself, a button that loads the next page by script.
+    numbered_page: str | None = None
     #: Any page: links to category archives in the site's menus.
     category_links: str | None = None
+    #: Matches only on pages in this rule set's layout (the post header its field rules read);
+    #: None for a rule set that reads no layout's header.
+    layout: str | None = None
+
+    def matches(self, tree: HtmlElement) -> bool:
+        return bool(tree.xpath(self.fingerprint)) and (self.layout is None or bool(tree.xpath(self.layout)))

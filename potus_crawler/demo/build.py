@@ -109,25 +109,26 @@ def build_site(root: Path, base_url: str, content: DemoContent | None = None, *,
                                                  path=category.path, articles=content.in_category(category)))
 
     first_category = next(iter(content.categories.values()))
-    archives = [("/", "Latest News", content.name, "home blog", content.articles, first_category, "h4", False)]
+    archives = [("/", "Latest News", content.name, "home blog", content.articles, first_category, "h4", False, False)]
     for category in content.categories.values():
         archives.append((category.path, f'Browsing: <span>{category.name}</span>', category.name,
                          f"archive category category-{category.slug} category-{category.term_id}",
-                         content.in_category(category), category, "h2", category.slug in content.load_more_categories))
+                         content.in_category(category), category, "h2", category.slug in content.load_more_categories,
+                         category.slug in content.script_load_more_categories))
     for tag in content.tags if term_archives else ():
         archives.append((tag.path, f'Tag: <span>{tag.name}</span>', tag.name, f"archive tag tag-{tag.slug}",
-                         content.with_tag(tag), first_category, "h2", False))
+                         content.with_tag(tag), first_category, "h2", False, False))
     for author in content.authors if term_archives else ():
         archives.append((author.path, f'Author: <span>{author.name}</span>', author.name,
-                         f"archive author author-{author.slug}", content.by_author(author), first_category, "h2", False))
+                         f"archive author author-{author.slug}", content.by_author(author), first_category, "h2", False, False))
 
-    for path, heading, title, body_class, posts, sidebar, heading_tag, load_more in archives:
+    for path, heading, title, body_class, posts, sidebar, heading_tag, load_more, by_script in archives:
         pages = content.pages(posts)
         for number in range(1, len(pages) + 1):
             page_path = path if number == 1 else f"{path}page/{number}/"
             files.page(page_path, theme.archive_page(
                 path=path, page=number, pages=pages, heading=heading, title=title, body_class=body_class,
-                load_more=load_more, sidebar_category=sidebar, heading_tag=heading_tag))
+                load_more=load_more, by_script=by_script, sidebar_category=sidebar, heading_tag=heading_tag))
 
     files.page("/about-us/", theme.static_page("About Us", ABOUT_US))
     files.remove_unwritten()

@@ -71,6 +71,39 @@ class Term:
         return f"/{self.base}/{self.slug}/"
 
 
+@dataclass(frozen=True)
+class Presentation:
+    """How the theme shows one single post: its layout, the theme options and the plugins at work."""
+
+    #: The single-post layout: "modern", "cover" or "classic".
+    layout: str = "modern"
+    #: The theme option "Use Modified Date": the header's date item shows the last modification.
+    modified_date: bool = False
+    #: The category style: "labels" (``cat-labels``) or "text" ("Normal Text", ``post-cat``).
+    category_style: str = "labels"
+    #: The author item of the header's meta row.
+    author_item: bool = True
+    #: The theme's own Article JSON-LD (8.x prints it only for posts with a featured image).
+    theme_schema: bool = True
+    #: "ad-inserter", "wp-automatic", "feed-copy", "inline-related": see ``SmartMagTheme.body_html``.
+    plugins: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_data(cls, data: dict) -> Presentation:
+        return cls(**{**data, "plugins": frozenset(data.get("plugins", ()))})
+
+    def variants(self, article: Article) -> list[str]:
+        """What the page shows of the theme's variety, one label each: how benchmarks group pages."""
+        header = "no header" if self.layout == "cover" and not article.image else "header"
+        labels = [f"layout {self.layout} ({header})"]
+        labels += ["option use-modified-date"] if self.modified_date else []
+        labels += [f"option category-style {self.category_style}"]
+        labels += [] if self.author_item else ["option author-off"]
+        labels += ["option co-authors"] if len(article.authors) > 1 else []
+        labels += [] if self.theme_schema else ["option no-theme-schema"]
+        return labels + [f"plugin {name}" for name in sorted(self.plugins)]
+
+
 @dataclass
 class Article:
     post_id: int
@@ -85,6 +118,7 @@ class Article:
     source_url: str | None
     image: dict | None
     blocks: list[dict]
+    presentation: Presentation = Presentation()
     related: list[Article] = field(default_factory=list)
 
     @property
@@ -152,10 +186,19 @@ class DemoContent:
         self.name: str = site["name"]
         self.posts_per_page: int = site["posts_per_page"]
         self.load_more_categories = frozenset(site["load_more_categories"])
+        #: Load-more buttons that load the next page by script: their link is "#".
+        self.script_load_more_categories = frozenset(site["script_load_more_categories"])
+        #: Menu entries shown as a mega menu: the category's latest posts inside the main nav.
+        self.mega_menu_categories = frozenset(site["mega_menu_categories"])
+        #: The mobile menu as the theme prints it: empty, for a script to fill from the main nav.
+        self.mobile_menu_in_html: bool = site["mobile_menu_in_html"]
+        #: One after the other, newest post first: every layout and option is met on one crawl.
+        self.presentations = [Presentation.from_data(data) for data in site["single_posts"]]
         self.categories = self._categories(site["menu"])
         # Post IDs count up from the oldest post, as WordPress assigns them, unless the data fixes one.
         self.raw_articles = [{"post_id": 1000 + len(articles) - index, **raw} for index, raw in enumerate(articles)]
-        self.articles = [self._article(raw) for raw in self.raw_articles]
+        self.articles = [self._article(raw, self.presentations[index % len(self.presentations)])
+                         for index, raw in enumerate(self.raw_articles)]
         for article in self.articles:
             article.related = self._related(article)
 
@@ -192,7 +235,7 @@ class DemoContent:
                 )
         return categories
 
-    def _article(self, raw: dict) -> Article:
+    def _article(self, raw: dict, presentation: Presentation) -> Article:
         return Article(
             post_id=raw["post_id"],
             slug=raw["slug"],
@@ -206,6 +249,7 @@ class DemoContent:
             source_url=raw["source_url"],
             image=raw["image"],
             blocks=raw["body"],
+            presentation=presentation,
         )
 
     def _related(self, article: Article) -> list[Article]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .content import Article, Category, DemoContent, Term, display_date, slugify
 
@@ -24,6 +24,21 @@ INLINE_CSS = (
     ".post-content{font-size:17px;line-height:1.7;}.cat-labels .category{background-color:#e54e53;}"
     ".loop-list .ratio-is-custom{padding-bottom:calc(100% / 1.575);}"
     "@media (max-width:767px){.main-sidebar{margin-top:40px;}.post-title{font-size:25px;}}"
+)
+#: Ad Inserter's block: the plugin's wrapper around an ad network's code.
+AD_INSERTER_BLOCK = (
+    "<div class='code-block code-block-{number}' style='margin: 8px 0; clear: both;'><span class=\"ad-label\">Advertisement</span>"
+    '<script async src="https://pagead2.googlesyndication.com/pagead/js/adsbygoogle.js"></script>'
+    '<ins class="adsbygoogle" style="display:block" data-ad-client="ca-pub-0000000000000000" data-ad-slot="{number}00"></ins>'
+    "<script>(adsbygoogle = window.adsbygoogle || []).push({{}});</script></div>"
+)
+MEGA_MENU_POSTS = 4
+#: Labels of editors' lines linking to another post of the site, inside the text.
+INLINE_RELATED_LABELS = ("Also Read:", "Read more:", "Related:")
+#: What WP Automatic copies from an outlet's feed before the article: the outlet's disclaimers.
+FEED_COPY_HEAD = (
+    "Trusted Editorial content, reviewed by leading industry experts and seasoned editors. Ad Disclosure",
+    "This content is produced in accordance with our Editorial Policy.",
 )
 EMOJI_SETTINGS = {
     "baseUrl": "https://s.w.org/images/core/emoji/15.0.3/72x72/",
@@ -115,7 +130,8 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
             "inLanguage": "en-US",
         }
 
-    def menu_items(self, menu_id: str) -> str:
+    def menu_items(self, menu_id: str, *, mega_menus: bool = False) -> str:
+        """The main menu's items; with ``mega_menus``, the mega menu entries of the desktop nav."""
         items = [f'<li id="{menu_id}-item-10" class="menu-item menu-item-type-custom menu-item-object-custom menu-item-home menu-item-10"><a href="{self.url("/")}">Home</a></li>']
         for entry in self.content.site["menu"]:
             parent = self.content.categories[entry["slug"]]
@@ -126,9 +142,25 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
                     f'<li id="{menu_id}-item-{c.term_id + 100}" class="menu-item menu-item-type-taxonomy menu-item-object-category menu-cat-{c.term_id} menu-item-{c.term_id + 100}"><a href="{self.url(c.path)}">{escape(c.name)}</a></li>'
                     for c in children) + "</ul>"
             has_children = " menu-item-has-children" if children else ""
+            if mega_menus and parent.slug in self.content.mega_menu_categories:
+                has_children += " item-mega-menu"
+                submenu = self.mega_menu(parent, children)
             items.append(
                 f'<li id="{menu_id}-item-{parent.term_id + 100}" class="menu-item menu-item-type-taxonomy menu-item-object-category{has_children} menu-cat-{parent.term_id} menu-item-{parent.term_id + 100}"><a href="{self.url(parent.path)}">{escape(parent.name)}</a>{submenu}</li>')
         return "".join(items)
+
+    def mega_menu(self, category: Category, children: list[Category]) -> str:
+        """SmartMag's category mega menu: sub-categories, the category's latest posts, a "View All" link."""
+        sub_categories = "".join(
+            f'<li class="menu-item menu-item-type-taxonomy menu-item-object-category menu-cat-{c.term_id}"><a href="{self.url(c.path)}">{escape(c.name)}</a></li>'
+            for c in children)
+        posts = "".join(
+            f'<article class="l-post grid-post grid-base-post"><div class="content"><h2 class="is-title post-title"><a href="{self.url(a.path)}">{escape(a.title)}</a></h2>'
+            f'<div class="post-meta-items meta-below"><span class="meta-item date"><span class="date-link"><time class="post-date" datetime="{a.published}">{display_date(a.published)}</time></span></span></div></div></article>'
+            for a in self.content.in_category(category)[:MEGA_MENU_POSTS])
+        return (f'<div class="sub-menu mega-menu mega-menu-a wrap"><ul class="sub-cats">{sub_categories}</ul>'
+                f'<section class="column recent-posts"><div class="posts">{posts}</div>'
+                f'<a href="{self.url(category.path)}" class="view-all">View All</a></section></div>')
 
     def logo(self, css_class: str) -> str:
         return (f'<img src="{self.url("/wp-content/uploads/2024/11/potus-logo.png")}" class="{css_class}" '
@@ -166,7 +198,7 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
 <div class="mobile-menu-container off-canvas s-dark hide-widgets-sm" id="off-canvas">
 <div class="off-canvas-head"><a href="#" class="close"><span class="visuallyhidden">Close Menu</span><i class="tsi tsi-times"></i></a>
 <div class="ts-logo">{self.logo("logo-mobile logo-image")}<span class="logo-text">{escape(self.content.name)}</span></div></div>
-<div class="off-canvas-content"><ul id="menu-main-menu-1" class="mobile-menu">{self.menu_items("mobile-menu")}</ul>
+<div class="off-canvas-content"><ul id="menu-main-menu-1" class="mobile-menu">{self.menu_items("mobile-menu") if self.content.mobile_menu_in_html else ""}</ul>
 <div class="off-canvas-widgets">
 <div id="smartmag-block-newsletter-2" class="widget ts-block-widget smartmag-widget-newsletter"><div class="block"><div class="block-newsletter "><div class="spc-newsletter spc-newsletter-b spc-newsletter-center spc-newsletter-sm">
 <div class="bg-wrap"></div><div class="inner"><h3 class="heading">Subscribe to Updates</h3><div class="base-text message"><p>Subscribe to our newsletter and never miss our latest news</p></div>
@@ -179,7 +211,7 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
         return f"""<div class="smart-head smart-head-a smart-head-main" id="smart-head" data-sticky="auto" data-sticky-type="smart" data-sticky-full>
 <div class="smart-head-row smart-head-mid is-light smart-head-row-full"><div class="inner full">
 <div class="items items-left "><a href="{self.url('/')}" title="{attr(self.content.name)}" rel="home" class="logo-link ts-logo logo-is-image"><span>{self.logo("logo-image logo-image-dark")}{self.logo("logo-image")}</span></a>
-<div class="nav-wrap"><nav class="navigation navigation-main nav-hov-a"><ul id="menu-main-menu" class="menu">{self.menu_items("menu")}</ul></nav></div></div>
+<div class="nav-wrap"><nav class="navigation navigation-main nav-hov-a"><ul id="menu-main-menu" class="menu">{self.menu_items("menu", mega_menus=True)}</ul></nav></div></div>
 <div class="items items-right "><a href="#" class="search-icon has-icon-only is-icon" title="Search"><i class="tsi tsi-search"></i></a>
 <div class="scheme-switcher has-icon-only"><a href="#" class="toggle is-icon toggle-dark" title="Switch to Dark Design - easier on eyes."><i class="icon tsi tsi-moon"></i></a></div></div>
 </div></div></div>
@@ -215,7 +247,7 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
 <div class="copyright">&copy; 2025 potusnews. Designed by potusnews.</div></div></div></footer>"""
 
     def page(self, *, head: str, body_class: str, breadcrumb: str, main: str, aside: str,
-             above_main: str = "", trailing_scripts: str = "") -> str:
+             above_main: str = "", above_row: str = "", trailing_scripts: str = "") -> str:
         return f"""<!DOCTYPE html>
 <html lang="en-US" class="s-light site-s-light">
 {head}
@@ -224,7 +256,7 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
 {self.off_canvas()}
 {self.headers()}
 {self.breadcrumbs(breadcrumb)}
-{above_main}<div class="main ts-contain cf right-sidebar"><div class="ts-row">
+{above_main}<div class="main ts-contain cf right-sidebar">{above_row}<div class="ts-row">
 <div class="col-8 main-content">{main}</div>
 {aside}
 </div></div>
@@ -275,13 +307,13 @@ var BunyadLazy = {{"type":"normal"}};
                          description=article.description, og_type="article", extra_meta="\n".join(meta) + "\n",
                          schema=self.article_schema_graph(article, image_url), feed=comments_feed)
         body_class = (f"post-template-default single single-post postid-{article.post_id} single-format-standard "
-                      "post-layout-modern")
-        trailing = (json_script(self.flat_article_schema(article, image_url), type="application/ld+json")
-                    + "\n" + json_script(self.breadcrumb_schema(article.title, canonical), type="application/ld+json")
-                    + "\n" + self.posts_json_script())
-        return self.page(head=head, body_class=body_class, breadcrumb=article.title,
-                         main=self.article_main(article, image_url),
-                         aside=self.sidebar(article.primary_category), trailing_scripts=trailing)
+                      f"post-layout-{article.presentation.layout}")
+        schemas = [self.flat_article_schema(article, image_url)] if article.presentation.theme_schema else []
+        schemas.append(self.breadcrumb_schema(article.title, canonical))
+        trailing = "".join(json_script(schema, type="application/ld+json") + "\n" for schema in schemas)
+        above_row, main = self.article_main(article, image_url)
+        return self.page(head=head, body_class=body_class, breadcrumb=article.title, main=main, above_row=above_row,
+                         aside=self.sidebar(article.primary_category), trailing_scripts=trailing + self.posts_json_script())
 
     def article_schema_graph(self, article: Article, image_url: str | None) -> dict:
         canonical = self.url(article.path)
@@ -328,21 +360,45 @@ var BunyadLazy = {{"type":"normal"}};
             {"@type": "ListItem", "position": 1, "name": "Home", "item": self.url("/")},
             {"@type": "ListItem", "position": 2, "name": name, "item": url}]}
 
-    def article_main(self, article: Article, image_url: str | None) -> str:
+    def post_meta(self, article: Article) -> str:
+        """The single post's PostMeta block: category, title, then author, dates, comments and read time."""
+        shown = article.presentation
         primary = article.primary_category
-        authors = " and ".join(
-            f'<a href="{self.url(a.path)}" title="Posts by {attr(a.name)}" rel="author">{escape(a.name)}</a>'
-            for a in article.authors)
-        updated = ""
-        if article.modified:
-            updated = (f'<span class="meta-item has-next-icon date-modified"><span class="updated-on">Updated:</span>'
-                       f'<time class="post-date" datetime="{article.modified}">{display_date(article.modified)}</time></span>')
+        category_class = "cat-labels" if shown.category_style == "labels" else "post-cat"
+        author = ""
+        if shown.author_item:
+            # Co-Authors Plus links every author of the post, "A and B", "A, B and C".
+            links = [f'<a href="{self.url(a.path)}" title="Posts by {attr(a.name)}" class="author url fn" rel="author">'
+                     f'{escape(a.name)}</a>' for a in article.authors]
+            names = ", ".join(links[:-1]) + " and " + links[-1] if len(links) > 1 else links[0]
+            author = (f'<span class="meta-item post-author has-img"><img alt=\'\' src=\'{self.url("/wp-content/uploads/avatar-32.png")}\' '
+                      f"class='avatar avatar-32 photo' height='32' width='32' decoding='async'/><span class=\"by\">By</span> {names}</span>\n")
+        if shown.modified_date:
+            # "Use Modified Date": the date item itself shows the last change, and no "Updated:" item follows.
+            dates = (f'<span class="meta-item has-next-icon date-modified"><time class="post-date" datetime="{article.last_modified}">'
+                     f'{display_date(article.last_modified)}</time></span>')
+        else:
+            dates = (f'<span class="meta-item has-next-icon date"><time class="post-date" datetime="{article.published}">'
+                     f'{display_date(article.published)}</time></span>')
+            if article.modified:
+                dates += (f'<span class="meta-item has-next-icon date-modified"><span class="updated-on">Updated:</span>'
+                          f'<time class="post-date" datetime="{article.modified}">{display_date(article.modified)}</time></span>')
         minutes = article.reading_minutes
-        featured = ""
-        if image_url:
-            featured = (f'<div class="single-featured"><div class="featured"><a href="{image_url}" class="image-link media-ratio ar-bunyad-main" title="{attr(article.title)}">'
-                        f'<img width="1200" height="800" src="{image_url}" class="attachment-bunyad-main size-bunyad-main wp-post-image" alt="{attr(article.image["alt"])}" decoding="async" fetchpriority="high" '
-                        f'srcset="{image_url} 1200w, {image_url.replace(".jpg", "-768x512.jpg")} 768w" sizes="(max-width: 788px) 100vw, 788px" title="{attr(article.title)}" /></a></div></div>')
+        return f"""<div class="post-meta post-meta-a post-meta-left post-meta-single has-below">
+<div class="post-meta-items meta-above"><span class="meta-item {category_class}"><a href="{self.url(primary.path)}" class="category term-color-{primary.term_id}" rel="category">{escape(primary.name)}</a></span></div>
+<h1 class="is-title post-title">{escape(article.title)}</h1>
+<div class="post-meta-items meta-below{" has-author-img" if shown.author_item else ""}">{author}{dates}
+<span class="has-next-icon meta-item comments has-icon"><a href="{self.url(article.path)}#respond"><i class="tsi tsi-comment-o"></i>No Comments</a></span>
+<span class="meta-item read-time has-icon"><i class="tsi tsi-clock"></i>{minutes} Min{"s" if minutes > 1 else ""} Read</span></div>
+</div>"""
+
+    def featured_image(self, article: Article, image_url: str, size: str) -> str:
+        return (f'<a href="{image_url}" class="image-link media-ratio ar-bunyad-main" title="{attr(article.title)}">'
+                f'<img width="1200" height="800" src="{image_url}" class="attachment-{size} size-{size} wp-post-image" alt="{attr(article.image["alt"])}" decoding="async" fetchpriority="high" '
+                f'srcset="{image_url} 1200w, {image_url.replace(".jpg", "-768x512.jpg")} 768w" sizes="(max-width: 788px) 100vw, 788px" title="{attr(article.title)}" /></a>')
+
+    def post_article(self, article: Article, header: str = "") -> str:
+        """The post's <article>: the classic layout's header, the content with its float share bar, the tags."""
         classes = " ".join(
             [f"post-{article.post_id} post type-post status-publish format-standard"]
             + (["has-post-thumbnail"] if article.image else [])
@@ -351,21 +407,8 @@ var BunyadLazy = {{"type":"normal"}};
         if article.tags:
             tags = '<div class="the-post-tags">' + "".join(
                 f'<a href="{self.url(t.path)}" rel="tag">{escape(t.name)}</a>' for t in article.tags) + "</div>"
-        return f"""<div class="the-post-header s-head-modern s-head-modern-a">
-<div class="post-meta post-meta-a post-meta-left post-meta-single has-below">
-<div class="post-meta-items meta-above"><span class="meta-item cat-labels"><a href="{self.url(primary.path)}" class="category term-color-{primary.term_id}" rel="category">{escape(primary.name)}</a></span></div>
-<h1 class="is-title post-title">{escape(article.title)}</h1>
-<div class="post-meta-items meta-below has-author-img"><span class="meta-item post-author has-img"><img alt='' src='{self.url("/wp-content/uploads/avatar-32.png")}' class='avatar avatar-32 photo' height='32' width='32' decoding='async'/><span class="by">By</span> {authors}</span>
-<span class="meta-item has-next-icon date"><time class="post-date" datetime="{article.published}">{display_date(article.published)}</time></span>{updated}
-<span class="has-next-icon meta-item comments has-icon"><a href="{self.url(article.path)}#respond"><i class="tsi tsi-comment-o"></i>No Comments</a></span>
-<span class="meta-item read-time has-icon"><i class="tsi tsi-clock"></i>{minutes} Min{"s" if minutes > 1 else ""} Read</span></div>
-</div>
-{self.share_bar(article, css="post-share post-share-b spc-social-colors post-share-b1", services=SHARE_SERVICES)}
-</div>
-{featured}
-<div class="the-post s-post-modern">
-<article id="post-{article.post_id}" class="{classes}">
-<div class="post-content-wrap has-share-float">
+        return f"""<article id="post-{article.post_id}" class="{classes}">
+{header}<div class="post-content-wrap has-share-float">
 <div class="post-share-float share-float-b is-hidden spc-social-colors spc-social-colored"><div class="inner"><span class="share-text">Share</span>
 <div class="services">{self.share_links(article, ("Facebook", "Twitter", "LinkedIn", "Pinterest", "Telegram", "Email"), with_label=True)}</div></div></div>
 <div class="post-content cf entry-content content-spacious">
@@ -373,11 +416,37 @@ var BunyadLazy = {{"type":"normal"}};
 </div>
 </div>
 {tags}
-</article>
-<div class="post-share-bot"><span class="info">Share.</span><span class="share-links spc-social spc-social-colors spc-social-bg">{self.share_links(article, BOTTOM_SHARE_SERVICES, with_label=False)}</span></div>
+</article>"""
+
+    def post_footer(self, article: Article) -> str:
+        return f"""<div class="post-share-bot"><span class="info">Share.</span><span class="share-links spc-social spc-social-colors spc-social-bg">{self.share_links(article, BOTTOM_SHARE_SERVICES, with_label=False)}</span></div>
 {self.author_box(article.authors[0])}
 {self.related_posts(article)}
-{self.comment_form(article)}
+{self.comment_form(article)}"""
+
+    def article_main(self, article: Article, image_url: str | None) -> tuple[str, str]:
+        """(above the content row, in the main column): the post in its layout (``partials/single/layout-*.php``)."""
+        layout = article.presentation.layout
+        if layout == "cover":
+            # Title and meta over the featured image, across the page; without an image, no header at all.
+            cover = ""
+            if image_url:
+                cover = (f'<section class="the-post-header post-cover"><div class="featured">{self.featured_image(article, image_url, "bunyad-main-full")}'
+                         f'<div class="overlay s-dark">{self.post_meta(article)}</div></div></section>\n')
+            return cover, f'<div class="the-post-wrap">{self.post_article(article)}\n{self.post_footer(article)}</div>'
+        featured = (f'<div class="single-featured"><div class="featured">{self.featured_image(article, image_url, "bunyad-main")}</div></div>'
+                    if image_url else "")
+        if layout == "classic":
+            header = f'<header class="the-post-header post-header cf">{featured}{self.post_meta(article)}</header>\n'
+            return "", f'<div class="the-post s-post-classic">{self.post_article(article, header)}\n{self.post_footer(article)}</div>'
+        return "", f"""<div class="the-post-header s-head-modern s-head-modern-a">
+{self.post_meta(article)}
+{self.share_bar(article, css="post-share post-share-b spc-social-colors post-share-b1", services=SHARE_SERVICES)}
+</div>
+{featured}
+<div class="the-post s-post-modern">
+{self.post_article(article)}
+{self.post_footer(article)}
 </div>"""
 
     def share_links(self, article: Article, services: tuple[str, ...], *, with_label: bool) -> str:
@@ -412,9 +481,38 @@ var BunyadLazy = {{"type":"normal"}};
                     f'<figure class="wp-block-image size-large"><img loading="lazy" decoding="async" width="1024" height="683" '
                     f'src="{src}" alt="" class="wp-image-{article.post_id + 5000}" srcset="{src} 1024w, {src.replace(".jpg", "-300x200.jpg")} 300w" '
                     f'sizes="auto, (max-width: 1024px) 100vw, 1024px" /><figcaption class="wp-element-caption">{escape(block["caption"])}</figcaption></figure>')
+        plugins = article.presentation.plugins
+        if "inline-related" in plugins and article.related:
+            # An editor's line linking to another post of the site, inside the text.
+            label = INLINE_RELATED_LABELS[article.post_id % len(INLINE_RELATED_LABELS)]
+            other = article.related[0]
+            parts.insert(1, f'<p><strong>{label}</strong> <a href="{self.url(other.path)}">{escape(other.title)}</a></p>')
+        if "feed-copy" in plugins and article.source_url:
+            parts[:0] = [f"<p>{escape(line)}</p>" for line in FEED_COPY_HEAD]
+            parts += self.feed_copy_tail(article)
         if article.source_url:
-            parts.append(f'<p><a href="{attr(article.source_url)}" target="_blank" rel="noopener">Source link</a></p>')
+            if "wp-automatic" in plugins:
+                # WP Automatic's closing link: a trailing space in the text, no target.
+                parts.append(f'<p><a href="{attr(article.source_url)}">Source link </a></p>')
+            else:
+                parts.append(f'<p><a href="{attr(article.source_url)}" target="_blank" rel="noopener">Source link</a></p>')
+        if "ad-inserter" in plugins:
+            # Ad Inserter's blocks before the text, after its second block and after its end.
+            parts.insert(2, AD_INSERTER_BLOCK.format(number=2))
+            parts = [AD_INSERTER_BLOCK.format(number=1), *parts, AD_INSERTER_BLOCK.format(number=3)]
         return "\n".join(parts)
+
+    def feed_copy_tail(self, article: Article) -> list[str]:
+        """What WP Automatic copies after the article from the outlet's feed: its closing line and its widgets."""
+        outlet = urlsplit(article.source_url).hostname.removeprefix("www.")
+        return [
+            f'<p>The post <a href="{attr(article.source_url)}">{escape(article.title)}</a> appeared first on '
+            f'<a href="https://{outlet}/">{escape(outlet)}</a>.</p>',
+            f"<p>Sign up for the {escape(outlet)} newsletter: the day's top stories, delivered to your inbox.</p>",
+            '<div class="author-widget"><p>Jane Roe</p><p>Web 3 Journalist</p>'
+            f"<p>Jane Roe covers markets and policy for {escape(outlet)}. About Author</p></div>",
+            "<p>Some links in this article are affiliate links: we may earn a commission at no cost to you.</p>",
+        ]
 
     def author_box(self, author: Term) -> str:
         return f"""<div class="author-box"><section class="author-info">
@@ -473,7 +571,8 @@ var BunyadLazy = {{"type":"normal"}};
         return (f'<section class="block-wrap block-feat-grid block-feat-grid-a has-media-shadows mb-none" data-id="feat-1">'
                 f'<div class="block-content"><div class="feat-grid feat-grid-a grid-3 feat-grid-equals">{posts}</div></div></section>\n')
 
-    def pagination(self, archive_path: str, page: int, last: int, load_more: bool) -> str:
+    def pagination(self, archive_path: str, page: int, last: int, load_more: bool, by_script: bool) -> str:
+        """Numbered links, or a load-more button: a link to the next page, or "#" where a script loads it."""
         def page_url(n: int) -> str:
             return self.url(archive_path if n == 1 else f"{archive_path}page/{n}/")
 
@@ -482,7 +581,8 @@ var BunyadLazy = {{"type":"normal"}};
         if load_more:
             if page == last:
                 return ""
-            return (f'<div class="main-pagination pagination-more" data-type="load-more"><a href="{page_url(page + 1)}" '
+            target = "#" if by_script else page_url(page + 1)
+            return (f'<div class="main-pagination pagination-more" data-type="load-more"><a href="{target}" '
                     f'class="ts-button load-button load-button-a ts-button-alt" data-page="{page}">Load More<i class="tsi tsi-repeat"></i></a></div>')
         links = []
         if page > 1:
@@ -500,7 +600,7 @@ var BunyadLazy = {{"type":"normal"}};
         return f'<nav class="main-pagination pagination-numbers" data-type="numbers">{"".join(links)}</nav>'
 
     def archive_page(self, *, path: str, page: int, pages: list[list[Article]], heading: str,
-                     title: str, body_class: str, load_more: bool, sidebar_category: Category,
+                     title: str, body_class: str, load_more: bool, sidebar_category: Category, by_script: bool = False,
                      heading_tag: str = "h2", description: str = "") -> str:
         page_path = path if page == 1 else f"{path}page/{page}/"
         canonical = self.url(page_path)
@@ -515,7 +615,7 @@ var BunyadLazy = {{"type":"normal"}};
         intro = f'<div class="archive-description base-text"><p>{escape(description)}</p></div>' if description else ""
         main = f"""<h1 class="archive-heading">{heading}</h1>{intro}
 <section class="block-wrap block-posts-list mb-none" data-id="archive"><div class="block-content"><div class="loop loop-list loop-sep loop-list-sep grid grid-1 md:grid-1 sm:grid-1">{posts}</div>
-{self.pagination(path, page, len(pages), load_more)}</div></section>"""
+{self.pagination(path, page, len(pages), load_more, by_script)}</div></section>"""
         return self.page(head=head, body_class=f"{body_class} paged-{page}", breadcrumb=title, main=main,
                          aside=self.sidebar(sidebar_category), above_main=self.featured_block(),
                          trailing_scripts=self.posts_json_script())
