@@ -83,7 +83,8 @@ def site_rules_share(run: dict) -> float | None:
 
 
 def site_rule_sets(runs: list[dict]) -> list[str]:
-    return sorted({name for run in runs for name in run.get("rule_set_counts") or {} if name != GENERIC})
+    """The site rules the runs used, by family: ``smartmag-v10`` for its per-layout sets ``smartmag-v10/cover``…"""
+    return sorted({name.split("/")[0] for run in runs for name in run.get("rule_set_counts") or {} if name != GENERIC})
 
 
 def fill_rate(run: dict, field: str) -> float | None:

@@ -92,6 +92,11 @@ class Presentation:
     def from_data(cls, data: dict) -> Presentation:
         return cls(**{**data, "plugins": frozenset(data.get("plugins", ()))})
 
+    def rule_set(self, article: Article) -> str:
+        """The SmartMag rules that read the page: its layout's, or the site-wide ones where the theme
+        prints no post header (a cover post without a featured image)."""
+        return "smartmag-v10" if self.layout == "cover" and not article.image else f"smartmag-v10/{self.layout}"
+
     def variants(self, article: Article) -> list[str]:
         """What the page shows of the theme's variety, one label each: how benchmarks group pages."""
         header = "no header" if self.layout == "cover" and not article.image else "header"
@@ -330,6 +335,6 @@ class DemoContent:
             "image_url": base_url + article.image_path(article.image["file"]) if article.image else None,
             "description": article.description,
             "word_count": article.word_count,
-            # The demo renders SmartMag 10: its rules, never the generic path, must read every page.
-            "extracted_with": "smartmag-v10",
+            # The demo renders SmartMag 10: its rules for the page's layout, never the generic path, read every page.
+            "extracted_with": article.presentation.rule_set(article),
         }
