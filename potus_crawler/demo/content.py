@@ -197,13 +197,14 @@ class DemoContent:
         self.mega_menu_categories = frozenset(site["mega_menu_categories"])
         #: The mobile menu as the theme prints it: empty, for a script to fill from the main nav.
         self.mobile_menu_in_html: bool = site["mobile_menu_in_html"]
-        #: One after the other, newest post first: every layout and option is met on one crawl.
+        #: One after the other, by post ID: every layout and option is met on one crawl.
         self.presentations = [Presentation.from_data(data) for data in site["single_posts"]]
         self.categories = self._categories(site["menu"])
         # Post IDs count up from the oldest post, as WordPress assigns them, unless the data fixes one.
         self.raw_articles = [{"post_id": 1000 + len(articles) - index, **raw} for index, raw in enumerate(articles)]
-        self.articles = [self._article(raw, self.presentations[index % len(self.presentations)])
-                         for index, raw in enumerate(self.raw_articles)]
+        # By post ID, not by position: a post keeps its presentation when newer posts are published.
+        self.articles = [self._article(raw, self.presentations[raw["post_id"] % len(self.presentations)])
+                         for raw in self.raw_articles]
         for article in self.articles:
             article.related = self._related(article)
 
