@@ -19,6 +19,7 @@ from potus_crawler import stat_keys
 from potus_crawler.items import FetchedArticle
 from potus_crawler.monitor import RunObserver, run_problems
 from potus_crawler.storage import CHANGED, NEW, UNCHANGED, ArticleStore
+from potus_crawler.writer import CrawlDatabase
 
 #: crawl_runs column -> Scrapy stats key it is read from.
 RUN_COUNTS = {
@@ -42,7 +43,7 @@ STATUS_STATS_PREFIX = "downloader/response_status_count/"
 class CrawlRunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.store: ArticleStore | None = None
+        self.database: CrawlDatabase | None = None
         self.observer = RunObserver(crawler.stats)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -53,9 +54,9 @@ class CrawlRunRecorder:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def spider_opened(self, spider):
-        self.store = ArticleStore(self.crawler.settings["POTUS_DB"])
-        run_id = self.store.start_run(spider.name, getattr(spider, "base_url", ""))
+    async def spider_opened(self, spider):
+        self.database = self.crawler.get_extension(CrawlDatabase)
+        run_id = await self.database.run(ArticleStore.start_run, spider.name, getattr(spider, "base_url", ""))
         self.crawler.stats.set_value(stat_keys.RUN_ID, run_id)
 
     def response_received(self, response, request, spider):
@@ -68,7 +69,7 @@ class CrawlRunRecorder:
         if isinstance(item, FetchedArticle):
             self.observer.observe(item.record)
 
-    def spider_closed(self, spider, reason):
+    async def spider_closed(self, spider, reason):
         settings, stats = self.crawler.settings, self.crawler.stats.get_stats()
         run_id = stats[stat_keys.RUN_ID]
         figures = {column: stats.get(key, 0) for column, key in RUN_COUNTS.items()}
@@ -87,10 +88,11 @@ class CrawlRunRecorder:
             status, problems = "failed", [f"the crawl ended early: {reason}"]
         else:
             min_articles = settings.getint("POTUS_MONITOR_MIN_ARTICLES")
-            history = self.store.recent_runs(settings.getint("POTUS_MONITOR_RUNS"), run_id, min_articles)
+            history = await self.database.run(ArticleStore.recent_runs, settings.getint("POTUS_MONITOR_RUNS"), run_id,
+                                              min_articles)
             problems = run_problems(figures, history, max_drop=settings.getfloat("POTUS_MONITOR_MAX_DROP"),
                                     min_articles=min_articles)
             status = "unhealthy" if problems else "finished"
         self.crawler.stats.set_value(stat_keys.PROBLEMS, problems)
-        self.store.finish_run(run_id, status, finish_reason=reason, problems="\n".join(problems) or None, **figures)
-        self.store.close()
+        await self.database.run(ArticleStore.finish_run, run_id, status, finish_reason=reason,
+                                problems="\n".join(problems) or None, **figures)

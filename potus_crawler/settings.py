@@ -114,6 +114,7 @@ ADDONS = {
     "potus_crawler.addons.StatsDumpAtDebug": 0,
 }
 EXTENSIONS = {
+    "potus_crawler.writer.CrawlDatabase": 300,
     "potus_crawler.extraction.ExtractionPool": 400,
     "potus_crawler.extensions.CrawlRunRecorder": 500,
     "potus_crawler.progress.CrawlProgress": 510,

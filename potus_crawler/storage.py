@@ -366,6 +366,17 @@ class KnownArticle:
     gone_since: str | None
 
 
+@dataclass(frozen=True)
+class CrawlState:
+    """What a crawl reads of the earlier ones when it starts, in one read."""
+
+    known: dict[str, KnownArticle]
+    walked_listings: set[str]
+    last_finished_run_started: str | None
+    due_for_recheck: list[KnownArticle]
+    failed_urls_to_retry: list[str]
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -597,6 +608,14 @@ class ArticleStore:
         record["related_links"] = [dict(r) for r in self.db.query(
             "select url, title, published from related_links where article_url = ? order by position", [url])]
         return record
+
+    def crawl_state(self, recheck_published_since: str | None, recheck_checked_before: str,
+                    failed_since: str) -> CrawlState:
+        """Everything a starting crawl needs: the re-check bounds and retry start as ``due_for_recheck``
+        and ``failed_urls_to_retry`` take them."""
+        return CrawlState(self.known_articles(), self.walked_listings(), self.last_finished_run_started(),
+                          self.due_for_recheck(recheck_published_since, recheck_checked_before),
+                          self.failed_urls_to_retry(failed_since))
 
     def known_articles(self) -> dict[str, KnownArticle]:
         return {row["url"]: KnownArticle(**row) for row in self.db.query(

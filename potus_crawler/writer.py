@@ -10,13 +10,17 @@ rolls back alone; a group holds at most ``GROUP_LIMIT`` writes, so transactions 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import partial
 from typing import Any
+
+from scrapy import signals
 
 from potus_crawler.storage import ArticleStore
 
@@ -138,3 +142,42 @@ def fail(future: Future, error: BaseException) -> None:
     """Fail a write not yet done; one whose awaiting task was cancelled is left cancelled."""
     if not future.done() and (future.running() or future.set_running_or_notify_cancel()):
         future.set_exception(error)
+
+
+class CrawlDatabase:
+    """The crawl's one connection to its database (setting ``POTUS_DB``), owned by a writer thread: a
+    Scrapy extension. The spider's reads when it starts, the pipeline's writes and the run's record
+    all go through it, in the order they are submitted.
+
+    It opens when the crawler is built and closes once the engine has stopped, that is after every
+    ``spider_closed`` handler has submitted its last writes, whatever order Scrapy built the
+    components in.
+    """
+
+    def __init__(self, path: str):
+        self.writer = StoreWriter(partial(ArticleStore, path))
+
+    @classmethod
+    def from_crawler(cls, crawler) -> CrawlDatabase:
+        database = cls(crawler.settings["POTUS_DB"])
+        crawler.signals.connect(database.close, signal=signals.engine_stopped)
+        return database
+
+    async def opened(self) -> None:
+        """Done once the store is open (its migrations applied); raises why it could not be."""
+        await asyncio.wrap_future(self.writer.opened)
+
+    def run(self, method: Callable[..., Any], *args, **kwargs) -> asyncio.Future:
+        """``method(store, *args, **kwargs)`` on the writer thread, awaited without blocking the reactor."""
+        return asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
+
+    def submit(self, method: Callable[..., Any], *args, **kwargs) -> Future:
+        """The same, for a write nothing awaits."""
+        return self.writer.submit(method, *args, **kwargs)
+
+    @property
+    def busy_seconds(self) -> float:
+        return self.writer.busy_seconds
+
+    def close(self) -> None:
+        self.writer.close()

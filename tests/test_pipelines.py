@@ -57,14 +57,21 @@ def test_validate_drops_records_missing_a_required_field(crawler, field):
 
 @pytest.fixture
 def store_pipeline(tmp_path):
-    crawler = get_crawler(PotusSpider, {"POTUS_DB": str(tmp_path / "potus.db")})
+    crawler = get_crawler(PotusSpider, {"POTUS_DB": str(tmp_path / "potus.db"),
+                                        "EXTENSIONS": {"potus_crawler.writer.CrawlDatabase": 300}})
     crawler.stats.open_spider()
     pipeline = SQLiteStorePipeline.from_crawler(crawler)
     asyncio.run(pipeline.open_spider())
-    store = ArticleStore(pipeline.path)
+    store = ArticleStore(tmp_path / "potus.db")
     crawler.stats.set_value(RUN_ID, store.start_run("potus", "https://potusnews.news"))
     yield pipeline
     store.close()
+
+
+def end_crawl(pipeline: SQLiteStorePipeline, reason: str) -> None:
+    """What the end of a crawl does: the pipeline's last writes, then the database closed once the engine stops."""
+    pipeline.spider_closed(None, reason)
+    pipeline.database.close()
 
 
 def process(pipeline: SQLiteStorePipeline, *items) -> None:
@@ -82,8 +89,8 @@ def test_store_counts_each_outcome_and_records_failures(store_pipeline):
             ArticleGone(url, 410), ArticleGone(url, 410),
             PageFailure("https://potusnews.news/broken/", "no article text found", 200))
     store_pipeline.close_spider()
-    store_pipeline.spider_closed(None, "finished")
-    db = ArticleStore(store_pipeline.path).db
+    end_crawl(store_pipeline, "finished")
+    db = ArticleStore(store_pipeline.crawler.settings["POTUS_DB"]).db
     assert db["articles"].count == 1 and db["article_revisions"].count == 1
     assert db["articles"].get(url)["gone_status"] == 410
     assert [dict(r) for r in db.query("select url, reason, run_id from failures")] == [
@@ -102,7 +109,7 @@ def test_store_counts_each_outcome_and_records_failures(store_pipeline):
 def test_walked_listings_are_committed_only_by_a_finished_crawl(store_pipeline, reason, committed):
     process(store_pipeline, ListingWalked("https://potusnews.news/category/a/"))
     store_pipeline.close_spider()
-    store_pipeline.spider_closed(None, reason)
-    store = ArticleStore(store_pipeline.path)
+    end_crawl(store_pipeline, reason)
+    store = ArticleStore(store_pipeline.crawler.settings["POTUS_DB"])
     assert sorted(store.walked_listings()) == committed
     store.close()

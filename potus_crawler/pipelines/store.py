@@ -3,8 +3,8 @@
 Articles are upserted by URL, so crawling twice adds no duplicate; a changed article
 keeps its previous version as a revision; a 304 only refreshes when it was checked;
 a 404/410 marks a stored article gone. Pages that gave no article, and records the
-validator dropped, go to ``failures`` with their reason. Writes run on the writer thread
-(``potus_crawler.writer``), committed in groups. Listings walked to their
+validator dropped, go to ``failures`` with their reason. Writes run on the crawl's database
+thread (``potus_crawler.writer.CrawlDatabase``), committed in groups. Listings walked to their
 end are committed only when the crawl finishes, so an interrupted crawl never lets
 the next one stop early in a listing whose articles it did not all store.
 """
@@ -21,7 +21,7 @@ from scrapy import signals
 from potus_crawler import stat_keys
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.storage import UNCHANGED, ArticleStore
-from potus_crawler.writer import StoreWriter
+from potus_crawler.writer import CrawlDatabase
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,7 @@ class SQLiteStorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.path = crawler.settings["POTUS_DB"]
-        self.writer: StoreWriter | None = None
+        self.database: CrawlDatabase = crawler.get_extension(CrawlDatabase)
         self.walked_listings: list[str] = []
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -41,25 +40,23 @@ class SQLiteStorePipeline:
         return cls(crawler)
 
     async def open_spider(self):
-        self.writer = StoreWriter(partial(ArticleStore, self.path))
-        await asyncio.wrap_future(self.writer.opened)
+        # A database that cannot be opened stops the crawl before its first request.
+        await self.database.opened()
 
     def close_spider(self):
-        self.stats.set_value(stat_keys.STORE_SECONDS, self.writer.busy_seconds)
+        self.stats.set_value(stat_keys.STORE_SECONDS, self.database.busy_seconds)
 
     def spider_closed(self, spider, reason):
         if reason == "finished" and self.walked_listings:
-            written = self.writer.submit(ArticleStore.mark_listings_walked, self.walked_listings, self.run_id)
+            written = self.database.submit(ArticleStore.mark_listings_walked, self.walked_listings, self.run_id)
             written.add_done_callback(partial(log_failed_write, "the listings walked to their end"))
-        self.writer.close()
 
     @property
     def run_id(self) -> int | None:
         return self.stats.get_value(stat_keys.RUN_ID)
 
     def write(self, method, *args, **kwargs) -> asyncio.Future:
-        """``method(store, *args, **kwargs)`` on the writer thread, awaited without blocking the reactor."""
-        return asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
+        return self.database.run(method, *args, **kwargs)
 
     async def process_item(self, item):
         if isinstance(item, FetchedArticle):
@@ -82,7 +79,7 @@ class SQLiteStorePipeline:
     def item_dropped(self, item, response, exception):
         if isinstance(item, FetchedArticle):
             url = item.record.url or response.url
-            written = self.writer.submit(ArticleStore.record_failure, url, f"dropped: {exception}", response.status,
+            written = self.database.submit(ArticleStore.record_failure, url, f"dropped: {exception}", response.status,
                                          self.run_id)
             # Nothing awaits this write: a failure to record it is logged, not lost.
             written.add_done_callback(partial(log_failed_write, f"the dropped article {url}"))

@@ -38,6 +38,7 @@ from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle,
 from potus_crawler.setting_checks import check_settings
 from potus_crawler.settings import DEFAULT_CONTACT
 from potus_crawler.storage import ArticleStore
+from potus_crawler.writer import CrawlDatabase
 
 #: Answers to a re-check that the callback handles itself instead of the error path.
 RECHECK_STATUSES = [304, 404, 410]
@@ -121,15 +122,12 @@ class PotusSpider(scrapy.Spider):
         return self.crawler.get_extension(ExtractionPool)
 
     async def start(self):
-        store = ArticleStore(self.settings["POTUS_DB"])
         frontier = self.frontier
-        try:
-            frontier.known, frontier.walked_listings = store.known_articles(), store.walked_listings()
-            frontier.last_crawl_started = store.last_finished_run_started()
-            due = store.due_for_recheck(*frontier.recheck_bounds(datetime.now(timezone.utc)))
-            retries = store.failed_urls_to_retry(frontier.retry_failed_since)
-        finally:
-            store.close()
+        state = await self.crawler.get_extension(CrawlDatabase).run(
+            ArticleStore.crawl_state, *frontier.recheck_bounds(datetime.now(timezone.utc)), frontier.retry_failed_since)
+        frontier.known, frontier.walked_listings = state.known, state.walked_listings
+        frontier.last_crawl_started = state.last_finished_run_started
+        due, retries = state.due_for_recheck, state.failed_urls_to_retry
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
                          len(frontier.known), len(due), len(retries))
 
