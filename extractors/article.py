@@ -188,7 +188,8 @@ class ArticlePage:
         return dates.first_plausible((
             (dates.JSON_LD, self.jsonld_value(jsonld_key)),
             (dates.META, self.first(meta)),
-            (dates.TIME_ELEMENT, self.first(rules_time, time_element)),
+            # With site rules, only their own <time>: a page's first <article> may be another post's card.
+            (dates.TIME_ELEMENT, self.first(rules_time) if self.rules else self.first(time_element)),
             (dates.BYLINE, self.first(rules_text)),
         ), self.default_tz)
 

@@ -30,7 +30,8 @@ def has_block(kind: str):
 ARTICLE_CASES = {
     "article-latest": lambda article: True,
     "article-spanish": lambda article: article.language == "es",
-    "article-updated": lambda article: article.modified is not None,
+    # The header shows both dates (with "Use Modified Date" it shows the modification only).
+    "article-updated": lambda article: article.modified is not None and not article.presentation.modified_date,
     "article-no-source-link": lambda article: article.source_url is None,
     "article-second-author": lambda article: [a.name for a in article.authors] != ["potus"] and len(article.authors) == 1,
     "article-co-authored": lambda article: len(article.authors) > 1,
