@@ -167,6 +167,8 @@ class ArticlePage:
         if not candidates:
             candidates = [name for meta in self.texts(selectors.AUTHOR_META)
                           for name in AUTHOR_SEPARATORS.split(meta)]
+        if not candidates and not self.rules:
+            candidates = self.texts(selectors.WP_AUTHORS)
         names: list[str] = []
         for candidate in candidates:
             name = clean_text(BYLINE_PREFIX.sub("", candidate))

@@ -75,6 +75,11 @@ WP_CATEGORY_LINKS = (f"{wp_post_terms('category')}"
                      f" | {WP_POST}//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
 #: Block themes' tag terms; classic themes' ``the_tags()`` links (``rel="tag"`` alone).
 WP_TAG_LINKS = f"{wp_post_terms('post_tag')} | {WP_POST}//a[@rel='tag']"
+#: The byline: the core post-author blocks (the post's first author only), a classic theme's ``rel="author"``
+#: link. The last resort: JSON-LD and Yoast's author meta name every co-author.
+WP_AUTHORS = (f"//*[({has_class('wp-block-post-author-name')} or {has_class('wp-block-post-author__name')})"
+              f" and {NOT_IN_QUERY_LOOP}]"
+              f" | {WP_POST}//a[@rel='author']")
 #: WP Automatic's closing link to the original article, "Source link" (a trailing space or not); the last counts.
 SOURCE_LINK = "//a[@href][translate(normalize-space(), 'SOURCELINK', 'sourcelink') = 'source link']"
 

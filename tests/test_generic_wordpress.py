@@ -38,6 +38,12 @@ def test_no_block_theme_body_holds_chrome(block_site):
         assert not [other.title for other in article.related if other.title in body], article.slug
 
 
+def test_without_author_meta_the_byline_block_names_the_author(block_site):
+    article = next(a for a in block_site.content.articles if len(a.authors) == 1)
+    page = read_page(block_site, article.path).replace('<meta name="author"', '<meta name="byline"')
+    assert extract(page, block_site.base_url + article.path).authors == [article.authors[0].name]
+
+
 def test_block_theme_listing_gives_the_main_query_loop_and_its_next_page(block_site):
     content = block_site.content
     category = content.categories["white-house-news"]
@@ -126,6 +132,12 @@ def test_classic_theme_tags_come_from_the_posts_tag_links_else_its_classes():
     assert extract(CLASSIC_POST.format(related=""), POST_URL).tags == ["Senate"]
     page = CLASSIC_POST.format(related="").replace(' rel="tag"', "")
     assert extract(page, POST_URL).tags == ["Senate", "Shutdown"]
+
+
+def test_classic_theme_byline_link_names_the_author_without_author_meta():
+    page = CLASSIC_POST.format(related="").replace('<meta name="author" content="Jane Roe">', "").replace(
+        '<span class="cat-links">', '<span class="byline"><a href="https://blog.example/author/jroe/" rel="author">Jane Roe</a></span><span class="cat-links">')
+    assert extract(page, POST_URL).authors == ["Jane Roe"]
 
 
 def test_source_link_is_the_last_one_to_another_site_with_or_without_a_trailing_space():
