@@ -23,6 +23,7 @@ from .dates import FoundDate
 from .language import identify
 from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime, joined_url
 from .record import GENERIC, ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
+from .selectors import RelatedBlock
 from .sites import SITE_RULES, SiteRules
 
 #: Bylines that name no person.
@@ -166,6 +167,8 @@ class ArticlePage:
         if not candidates:
             candidates = [name for meta in self.texts(selectors.AUTHOR_META)
                           for name in AUTHOR_SEPARATORS.split(meta)]
+        if not candidates and not self.rules:
+            candidates = self.texts(selectors.WP_AUTHORS)
         names: list[str] = []
         for candidate in candidates:
             name = clean_text(BYLINE_PREFIX.sub("", candidate))
@@ -212,17 +215,22 @@ class ArticlePage:
 
     @cached_property
     def categories(self) -> list[str]:
-        names: list[str] = []
         if self.rules:
-            names += self.texts(self.rules.primary_category)[:1]
-            for css_class in " ".join(self.texts(self.rules.post_classes)).split():
-                if css_class.startswith("category-"):
-                    names.append(self.term_name("category", css_class.removeprefix("category-")))
+            names = self.texts(self.rules.primary_category)[:1] + self.class_terms(self.rules.post_classes, "category")
+        else:
+            names = (self.texts(selectors.WP_CATEGORY_LINKS)
+                     or self.class_terms(selectors.WP_POST_CLASSES, "category"))
         if not names:
             section = self.jsonld_value("articleSection")
             names = [section] if isinstance(section, str) else [s for s in section or [] if isinstance(s, str)]
             names += self.texts(selectors.SECTION_META)
         return list(dict.fromkeys(clean_text(name) for name in names if clean_text(name)))
+
+    def class_terms(self, classes: str | None, base: str) -> list[str]:
+        """The display names of the terms WordPress lists in post classes: ``category-<slug>``, ``tag-<slug>``."""
+        prefix = f"{base}-"
+        return [self.term_name(base, css_class.removeprefix(prefix))
+                for css_class in " ".join(self.texts(classes)).split() if css_class.startswith(prefix)]
 
     def term_name(self, base: str, slug: str) -> str:
         """A term's display name from any link to its archive on the page, else from its slug."""
@@ -232,7 +240,10 @@ class ArticlePage:
 
     @cached_property
     def tags(self) -> list[str]:
-        tags = self.texts(self.rules.tags) if self.rules else []
+        if self.rules:
+            tags = self.texts(self.rules.tags)
+        else:
+            tags = self.texts(selectors.WP_TAG_LINKS) or self.class_terms(selectors.WP_POST_CLASSES, "tag")
         if not tags:
             keywords = self.jsonld_value("keywords")
             tags = keywords.split(",") if isinstance(keywords, str) else [k for k in keywords or [] if isinstance(k, str)]
@@ -241,14 +252,22 @@ class ArticlePage:
 
     @cached_property
     def related_links(self) -> list[RelatedLink]:
-        if not self.rules or not self.rules.related_item:
-            return []
+        """The site's related-posts block; on the generic path, the first common block that lists posts."""
+        if self.rules is None:
+            blocks = selectors.RELATED_BLOCKS
+        elif self.rules.related_item:
+            blocks = (RelatedBlock(self.rules.related_item, self.rules.related_link, self.rules.related_published),)
+        else:
+            blocks = ()
+        return next((links for links in map(self.related_in, blocks) if links), [])
+
+    def related_in(self, block: RelatedBlock) -> list[RelatedLink]:
         links = []
-        for item in self.tree.xpath(self.rules.related_item):
-            anchors = item.xpath(self.rules.related_link)
+        for item in self.tree.xpath(block.item):
+            anchors = item.xpath(block.link)
             if not anchors or not anchors[0].get("href"):
                 continue
-            published = self.texts(self.rules.related_published, context=item)
+            published = self.texts(block.published, context=item)
             links.append(RelatedLink(
                 url=canonical_url(self.absolute(anchors[0].get("href"))),
                 title=element_text(anchors[0]),
@@ -291,7 +310,16 @@ class ArticlePage:
         if len("".join(blocks)) < MIN_EXTRACTED_CHARS:
             rescued = without_boilerplate(baseline_blocks(self.tree), headlines)
             blocks = max(blocks, rescued, key=lambda found: len("".join(found)))
-        return "\n\n".join(article_span(blocks)), None
+        return "\n\n".join(article_span(blocks)), self.source_link_off_site
+
+    @cached_property
+    def source_link_off_site(self) -> str | None:
+        """The last "Source link" of the page that leads to another site: the original outlet's article."""
+        for link in reversed(self.tree.xpath(selectors.SOURCE_LINK)):
+            target = self.absolute(link.get("href"))
+            if target and (urlsplit(target).hostname or "").removeprefix("www.") != self.host:
+                return clean_url(target)
+        return None
 
     def content_by_rules(self, container: HtmlElement) -> tuple[str, str | None]:
         content = copy.deepcopy(container)

@@ -5,6 +5,8 @@ Site-specific selectors live with their site's rules (``extractors/sites``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 def has_class(name: str) -> str:
     """XPath predicate body matching one whole class name, as CSS ``.name`` does."""
@@ -52,3 +54,66 @@ SECTION_META = meta_property("article:section")
 # $base and $slug are XPath variables: a slug taken from a class attribute may hold quotes.
 TERM_LINK = ('//a[contains(@href, concat("/", $base, "/")) and substring(@href, string-length(@href) - '
              'string-length($slug) - 1) = concat("/", $slug, "/")]')
+
+# -- WordPress core markup: what any WordPress theme prints, classic or block, and common plugins ----
+# The generic path reads these where no site's rules match. A listed post (a query loop's item)
+# is another post: every selector of the post's own fields stays outside them.
+
+#: A classic theme's post: ``<article id="post-N" class="post category-<slug> tag-<slug> …">``; the first,
+#: as widgets and related-posts blocks after it may print other posts the same way.
+WP_POST = "(//article[starts-with(@id, 'post-')])[1]"
+WP_POST_CLASSES = f"{WP_POST}/@class"
+NOT_IN_QUERY_LOOP = f"not(ancestor::*[{has_class('wp-block-post')}])"
+
+
+def wp_post_terms(taxonomy: str) -> str:
+    """Term links of a block theme's ``core/post-terms`` block; WordPress marks every taxonomy's ``rel="tag"``."""
+    return (f"//*[{has_class('wp-block-post-terms')} and {has_class('taxonomy-' + taxonomy)} and {NOT_IN_QUERY_LOOP}]"
+            "//a[@href]")
+
+
+#: Block themes' category terms; classic themes' ``the_category()`` links (``rel="category tag"``).
+WP_CATEGORY_LINKS = (f"{wp_post_terms('category')}"
+                     f" | {WP_POST}//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+#: Block themes' tag terms; classic themes' ``the_tags()`` links (``rel="tag"`` alone).
+WP_TAG_LINKS = f"{wp_post_terms('post_tag')} | {WP_POST}//a[@rel='tag']"
+#: The byline: the core post-author blocks (the post's first author only), a classic theme's ``rel="author"``
+#: link. The last resort: JSON-LD and Yoast's author meta name every co-author.
+WP_AUTHORS = (f"//*[({has_class('wp-block-post-author-name')} or {has_class('wp-block-post-author__name')})"
+              f" and {NOT_IN_QUERY_LOOP}]"
+              f" | {WP_POST}//a[@rel='author']")
+#: WP Automatic's closing link to the original article, "Source link" (a trailing space or not); the last counts.
+SOURCE_LINK = "//a[@href][translate(normalize-space(), 'SOURCELINK', 'sourcelink') = 'source link']"
+
+
+@dataclass(frozen=True)
+class RelatedBlock:
+    """A related-posts block: each of its items; relative to an item, the post's link and its date."""
+
+    item: str
+    link: str
+    published: str | None = None
+
+
+#: Tried in order; the first that lists posts gives the related links.
+RELATED_BLOCKS = (
+    # Jetpack's related posts; it shows dates as text only ("March 14, 2025"), so none is read.
+    RelatedBlock(item=f"//*[@id='jp-relatedposts']//*[{has_class('jp-relatedposts-post')}]",
+                 link=f".//*[{has_class('jp-relatedposts-post-title')}]//a[@href]"),
+    # YARPP's list and thumbnail templates.
+    RelatedBlock(item=f"//*[{has_class('yarpp-related')}]//li"
+                      f" | //*[{has_class('yarpp-related')}]//a[{has_class('yarpp-thumbnail')}]",
+                 link="descendant-or-self::a[@href]"),
+    # A block theme's query loop after the post's content (the first one: later ones are "more posts").
+    RelatedBlock(item=f"(//*[{has_class('wp-block-post-content')}]/following::*[{has_class('wp-block-post-template')}])[1]"
+                      f"/*[{has_class('wp-block-post')}]",
+                 link=f".//*[{has_class('wp-block-post-title')}]//a[@href]",
+                 published=f".//*[{has_class('wp-block-post-date')}]//time/@datetime"),
+)
+
+#: Listing pages of a block theme: the posts of the main query loop, the first in <main> (a template may
+#: add a "more posts" loop below it), its pagination's next link, and the navigation blocks' links.
+WP_LISTING_ARTICLES = (f"(//main//*[{has_class('wp-block-query')}])[1]//*[{has_class('wp-block-post')}]"
+                       f"//*[{has_class('wp-block-post-title')}]//a/@href")
+WP_NEXT_PAGE = f"//a[{has_class('wp-block-query-pagination-next')}]/@href"
+WP_MENU_LINKS = f"//nav[{has_class('wp-block-navigation')}]//a/@href"

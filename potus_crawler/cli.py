@@ -32,6 +32,7 @@ from potus_crawler import __version__, browse, export, queries
 from potus_crawler import stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
+from potus_crawler.demo.build import THEMES
 from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.logs import tracebacks_in_one_line
 from potus_crawler.monitor import stored_fill_rates
@@ -258,7 +259,7 @@ def command_demo(args: argparse.Namespace) -> int:
     settings = checked_settings({**DEMO_SETTINGS, **dict(args.set), "POTUS_DB": args.db})
     clear_demo_database(Path(args.db))
     started = time.monotonic()
-    with demo_site() as site:
+    with demo_site(theme=args.theme) as site:
         print(f"Demo site with {len(site.content.articles)} articles served at {site.base_url}")
         settings.set("POTUS_BASE_URL", site.base_url, priority="cmdline")
         outcome = run_crawl(settings)
@@ -300,7 +301,7 @@ def serve_demo(args: argparse.Namespace) -> int:
     """``demo --serve``: the demo site on loopback until Ctrl-C, for trying crawls by hand."""
     with ExitStack() as stack:
         try:
-            site = stack.enter_context(demo_site(args.port))
+            site = stack.enter_context(demo_site(args.port, theme=args.theme))
         except OSError as error:
             print(f"potus-crawler demo: cannot serve on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
             return EXIT_USAGE
@@ -475,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser.add_argument("--db", default=DEMO_DB, help=f"SQLite file to write (default {DEMO_DB})")
     demo_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
                              help="a Scrapy setting for the demo's crawl, as with crawl -s (repeatable)")
+    demo_parser.add_argument("--theme", choices=sorted(THEMES), default="smartmag",
+                             help="the theme the demo site is rendered in: smartmag (the site's own, read by its "
+                                  "rules) or block (a WordPress block theme, read by the generic path)")
     demo_parser.add_argument("--serve", action="store_true",
                              help="only serve the demo site on 127.0.0.1 until Ctrl-C, for crawling it by hand")
     demo_parser.add_argument("--port", type=whole_number(1, 65535), default=DEMO_PORT,

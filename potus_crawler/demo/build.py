@@ -11,9 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from extractors import GENERIC
+
 from . import feeds
+from .block_theme import BlockTheme
 from .content import DemoContent
 from .templates import SmartMagTheme
+
+#: The themes a demo site can be rendered in, by name.
+THEMES = {"smartmag": SmartMagTheme, "block": BlockTheme}
+#: The rule set that must extract a theme's pages when it is not the content's own (SmartMag's):
+#: no site's rules know the block theme, the generic WordPress path reads it.
+EXTRACTED_WITH = {"block": GENERIC}
 
 ROBOTS_TXT = """User-agent: *
 Disallow: /wp-admin/
@@ -35,6 +44,8 @@ class DemoSite:
     root: Path
     base_url: str
     content: DemoContent
+    #: The name of the theme the pages are rendered in (a key of ``THEMES``).
+    theme: str = "smartmag"
     #: Paths the loopback server answered, in order; empty for a site that is not served.
     paths_served: list[str] = field(default_factory=list)
 
@@ -42,13 +53,14 @@ class DemoSite:
     def expected_records(self) -> dict[str, dict]:
         """Every article's expected record, keyed by its canonical URL."""
         records = (self.content.expected_record(a, self.base_url) for a in self.content.articles)
-        return {record["url"]: record for record in records}
+        rule_set = EXTRACTED_WITH.get(self.theme)
+        return {record["url"]: {**record, "extracted_with": rule_set} if rule_set else record for record in records}
 
     def apply_changes(self, changed_at: datetime) -> DemoContent:
         """Publish ``data/changes.json`` on the served site; returns the content before the changes."""
         before = self.content
         self.content = before.with_changes(changed_at)
-        build_site(self.root, self.base_url, self.content)
+        build_site(self.root, self.base_url, self.content, theme=self.theme)
         return before
 
 
@@ -84,28 +96,29 @@ class SiteWriter:
 
 
 def build_site(root: Path, base_url: str, content: DemoContent | None = None, *,
-               term_archives: bool = True) -> DemoSite:
-    """Write the site; without ``term_archives`` no tag or author archive (the crawler never reads them)."""
+               term_archives: bool = True, theme: str = "smartmag") -> DemoSite:
+    """Write the site in ``theme`` (a key of ``THEMES``); without ``term_archives`` no tag or author archive
+    (the crawler never reads them)."""
     content = content or DemoContent.load()
-    theme = SmartMagTheme(content, base_url)
+    renderer = THEMES[theme](content, base_url)
     root.mkdir(parents=True, exist_ok=True)
     files = SiteWriter(root)
-    files.write("robots.txt", ROBOTS_TXT.format(base=theme.base))
+    files.write("robots.txt", ROBOTS_TXT.format(base=renderer.base))
 
     for article in content.articles:
-        files.page(article.path, theme.article_page(article))
-    files.write("wp-sitemap.xml", feeds.sitemap_index(theme.base))
+        files.page(article.path, renderer.article_page(article))
+    files.write("wp-sitemap.xml", feeds.sitemap_index(renderer.base))
     files.write(feeds.POSTS_SITEMAP.lstrip("/"), feeds.url_set(
-        theme.base, [(a.path, a.last_modified) for a in content.articles]))
-    files.write(feeds.OTHER_SITEMAPS[0].lstrip("/"), feeds.url_set(theme.base, [("/about-us/", None)]))
+        renderer.base, [(a.path, a.last_modified) for a in content.articles]))
+    files.write(feeds.OTHER_SITEMAPS[0].lstrip("/"), feeds.url_set(renderer.base, [("/about-us/", None)]))
     files.write(feeds.OTHER_SITEMAPS[1].lstrip("/"), feeds.url_set(
-        theme.base, [(c.path, None) for c in content.categories.values()]))
-    files.write(feeds.OTHER_SITEMAPS[2].lstrip("/"), feeds.url_set(theme.base, [(t.path, None) for t in content.tags]))
+        renderer.base, [(c.path, None) for c in content.categories.values()]))
+    files.write(feeds.OTHER_SITEMAPS[2].lstrip("/"), feeds.url_set(renderer.base, [(t.path, None) for t in content.tags]))
     files.write(feeds.OTHER_SITEMAPS[3].lstrip("/"), feeds.url_set(
-        theme.base, [(a.path, None) for a in content.authors]))
-    files.feed("/", feeds.rss_feed(content, theme.base, title=content.name, path="/", articles=content.articles))
+        renderer.base, [(a.path, None) for a in content.authors]))
+    files.feed("/", feeds.rss_feed(content, renderer.base, title=content.name, path="/", articles=content.articles))
     for category in content.categories.values():
-        files.feed(category.path, feeds.rss_feed(content, theme.base, title=f"{content.name} » {category.name}",
+        files.feed(category.path, feeds.rss_feed(content, renderer.base, title=f"{content.name} » {category.name}",
                                                  path=category.path, articles=content.in_category(category)))
 
     first_category = next(iter(content.categories.values()))
@@ -126,10 +139,10 @@ def build_site(root: Path, base_url: str, content: DemoContent | None = None, *,
         pages = content.pages(posts)
         for number in range(1, len(pages) + 1):
             page_path = path if number == 1 else f"{path}page/{number}/"
-            files.page(page_path, theme.archive_page(
+            files.page(page_path, renderer.archive_page(
                 path=path, page=number, pages=pages, heading=heading, title=title, body_class=body_class,
                 load_more=load_more, by_script=by_script, sidebar_category=sidebar, heading_tag=heading_tag))
 
-    files.page("/about-us/", theme.static_page("About Us", ABOUT_US))
+    files.page("/about-us/", renderer.static_page("About Us", ABOUT_US))
     files.remove_unwritten()
-    return DemoSite(root=root, base_url=theme.base, content=content)
+    return DemoSite(root=root, base_url=renderer.base, content=content, theme=theme)

@@ -109,11 +109,11 @@ def serving(root: Path, port: int = 0) -> Iterator[LoopbackSiteServer]:
 
 
 @contextmanager
-def demo_site(port: int = 0) -> Iterator[DemoSite]:
-    """Build the demo site in a temporary folder and serve it (port 0: a free one); yields the built site."""
+def demo_site(port: int = 0, theme: str = "smartmag") -> Iterator[DemoSite]:
+    """Build the demo site in ``theme`` in a temporary folder and serve it (port 0: a free one); yields the built site."""
     with tempfile.TemporaryDirectory(prefix="potus-demo-") as folder:
         root = Path(folder)
         with serving(root, port) as server:
-            site = build_site(root, f"http://{LOOPBACK}:{server.server_port}")
+            site = build_site(root, f"http://{LOOPBACK}:{server.server_port}", theme=theme)
             site.paths_served = server.paths_served
             yield site

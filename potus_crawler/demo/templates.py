@@ -103,16 +103,20 @@ window._wpemojiSettings = {json.dumps(EMOJI_SETTINGS)};
 /* ]]> */
 </script>
 <style id='wp-emoji-styles-inline-css' type='text/css'>img.wp-smiley, img.emoji {{display: inline !important; border: none !important; height: 1em !important; width: 1em !important;}}</style>
-<link rel='stylesheet' id='smartmag-core-css' href='{self.url('/wp-content/themes/smart-mag/style.css?ver=' + THEME_VERSION)}' type='text/css' media='all' />
-<style id='smartmag-core-inline-css' type='text/css'>{INLINE_CSS}</style>
-<link rel='stylesheet' id='smartmag-fonts-css' href='https://fonts.googleapis.com/css?family=Public+Sans%3A400%2C500%2C600%2C700%7COutfit%3A400%2C500%2C600%2C700&#038;display=swap' type='text/css' media='all' />
-<script type="text/javascript" src="{self.url('/wp-includes/js/jquery/jquery.min.js?ver=3.7.1')}" id="jquery-core-js"></script>
+{self.theme_assets()}
 <link rel="https://api.w.org/" href="{self.url('/wp-json/')}" />
 <link rel="EditURI" type="application/rsd+xml" title="RSD" href="{self.url('/xmlrpc.php?rsd')}" />
 <meta name="generator" content="WordPress 6.7.2" />
-<script>var BunyadSchemeKey = 'bunyad-scheme'; (() => {{ const d = document.documentElement; const c = d.classList; var scheme = localStorage.getItem(BunyadSchemeKey); if (scheme) {{ d.dataset.origClass = c; scheme === 'dark' ? c.remove('s-light', 'site-s-light') : c.remove('s-dark', 'site-s-dark'); c.add('site-s-' + scheme, 's-' + scheme); }} }})();</script>
 <link rel="icon" href="{self.url('/wp-content/uploads/2024/11/cropped-favicon-32x32.png')}" sizes="32x32" />
 </head>"""
+
+    def theme_assets(self) -> str:
+        """The theme's stylesheets and scripts in the head: what tells one theme from another."""
+        return f"""<link rel='stylesheet' id='smartmag-core-css' href='{self.url('/wp-content/themes/smart-mag/style.css?ver=' + THEME_VERSION)}' type='text/css' media='all' />
+<style id='smartmag-core-inline-css' type='text/css'>{INLINE_CSS}</style>
+<link rel='stylesheet' id='smartmag-fonts-css' href='https://fonts.googleapis.com/css?family=Public+Sans%3A400%2C500%2C600%2C700%7COutfit%3A400%2C500%2C600%2C700&#038;display=swap' type='text/css' media='all' />
+<script type="text/javascript" src="{self.url('/wp-includes/js/jquery/jquery.min.js?ver=3.7.1')}" id="jquery-core-js"></script>
+<script>var BunyadSchemeKey = 'bunyad-scheme'; (() => {{ const d = document.documentElement; const c = d.classList; var scheme = localStorage.getItem(BunyadSchemeKey); if (scheme) {{ d.dataset.origClass = c; scheme === 'dark' ? c.remove('s-light', 'site-s-light') : c.remove('s-dark', 'site-s-dark'); c.add('site-s-' + scheme, 's-' + scheme); }} }})();</script>"""
 
     def website_node(self) -> dict:
         return {
@@ -285,7 +289,22 @@ var BunyadLazy = {{"type":"normal"}};
 
     def article_page(self, article: Article) -> str:
         canonical = self.url(article.path)
-        image_url = self.url(article.image_path(article.image["file"])) if article.image else None
+        image_url = self.image_url(article)
+        head = self.article_head(article, image_url)
+        body_class = (f"post-template-default single single-post postid-{article.post_id} single-format-standard "
+                      f"post-layout-{article.presentation.layout}")
+        schemas = [self.flat_article_schema(article, image_url)] if article.presentation.theme_schema else []
+        schemas.append(self.breadcrumb_schema(article.title, canonical))
+        trailing = "".join(json_script(schema, type="application/ld+json") + "\n" for schema in schemas)
+        above_row, main = self.article_main(article, image_url)
+        return self.page(head=head, body_class=body_class, breadcrumb=article.title, main=main, above_row=above_row,
+                         aside=self.sidebar(article.primary_category), trailing_scripts=trailing + self.posts_json_script())
+
+    def image_url(self, article: Article) -> str | None:
+        return self.url(article.image_path(article.image["file"])) if article.image else None
+
+    def article_head(self, article: Article, image_url: str | None) -> str:
+        """An article's head as Yoast writes it, whatever the theme."""
         meta = [f'<meta property="article:publisher" content="https://www.facebook.com/potusnews" />',
                 f'<meta property="article:published_time" content="{article.published}" />']
         if article.modified:
@@ -303,17 +322,9 @@ var BunyadLazy = {{"type":"normal"}};
                          f'{attr(article.title)} Comments Feed" href="{self.url(article.path + "feed/")}" />\n'
                          f'<link rel="alternate" title="JSON" type="application/json" href="{self.url(f"/wp-json/wp/v2/posts/{article.post_id}")}" />\n'
                          f"<link rel='shortlink' href='{self.url(f'/?p={article.post_id}')}' />\n")
-        head = self.head(title=f"{article.title} - {self.content.name}", canonical=canonical,
+        return self.head(title=f"{article.title} - {self.content.name}", canonical=self.url(article.path),
                          description=article.description, og_type="article", extra_meta="\n".join(meta) + "\n",
                          schema=self.article_schema_graph(article, image_url), feed=comments_feed)
-        body_class = (f"post-template-default single single-post postid-{article.post_id} single-format-standard "
-                      f"post-layout-{article.presentation.layout}")
-        schemas = [self.flat_article_schema(article, image_url)] if article.presentation.theme_schema else []
-        schemas.append(self.breadcrumb_schema(article.title, canonical))
-        trailing = "".join(json_script(schema, type="application/ld+json") + "\n" for schema in schemas)
-        above_row, main = self.article_main(article, image_url)
-        return self.page(head=head, body_class=body_class, breadcrumb=article.title, main=main, above_row=above_row,
-                         aside=self.sidebar(article.primary_category), trailing_scripts=trailing + self.posts_json_script())
 
     def article_schema_graph(self, article: Article, image_url: str | None) -> dict:
         canonical = self.url(article.path)
