@@ -13,6 +13,7 @@ from faults import every_page, faulty_site, other_theme, without_tags_block
 from test_faults import run_crawl
 
 from potus_crawler.cli import EXIT_OK, EXIT_UNHEALTHY
+from potus_crawler.demo import build_site
 from potus_crawler.monitor import FILL_FIELDS
 from potus_crawler.storage import ArticleStore
 
@@ -73,3 +74,22 @@ def test_one_field_broken_on_every_page_exits_unhealthy_naming_that_field(tmp_pa
     assert run["status"] == "unhealthy" and run["problems"].startswith("tags fill rate")
     # The site rules still matched: the stored tags were kept, nothing else changed.
     assert after == before
+
+
+def test_the_same_urls_served_in_the_second_theme_exit_unhealthy_naming_the_site_rules_share(tmp_path):
+    """The real second theme (the demo's block theme) over the same URLs: a theme change as it would happen."""
+    db = tmp_path / "potus.db"
+    with faulty_site({}) as (site, _server):
+        assert run_crawl(site.base_url, db).returncode == EXIT_OK
+        before = stored_records(db)
+        build_site(site.root, site.base_url, site.content, theme="block")
+        result = run_crawl(site.base_url, db, "--full")
+    after, run = stored_records(db), last_run(db)
+    assert result.returncode == EXIT_UNHEALTHY, result.stderr[-3000:]
+    assert ("the share of articles the site rules (smartmag-v10) extracted fell to 0.0% against a recent median "
+            "of 100.0% (1 run): has the site's theme changed?") in problems(result)
+    assert run["rule_set_counts"] == f'{{"generic": {len(before)}}}'
+    assert after.keys() == before.keys()
+    lost = {(url, field) for url, record in before.items() for field in FILL_FIELDS
+            if record[field] and not after[url][field]}
+    assert lost == set()
