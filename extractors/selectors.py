@@ -52,3 +52,20 @@ SECTION_META = meta_property("article:section")
 # $base and $slug are XPath variables: a slug taken from a class attribute may hold quotes.
 TERM_LINK = ('//a[contains(@href, concat("/", $base, "/")) and substring(@href, string-length(@href) - '
              'string-length($slug) - 1) = concat("/", $slug, "/")]')
+# Listing pages of any WordPress theme, for a site no rules know (a profile's ``generic_listings``):
+# the post <article>s core's loop prints and block themes' query loop; core's pagination
+# (``the_posts_pagination``, ``next_posts_link``) and the query loop's; menus of ``wp_nav_menu``
+# and of the navigation block.
+WP_LISTING_ARTICLES = (
+    "//article[starts-with(@id, 'post-')]//*[self::h1 or self::h2 or self::h3]//a/@href"
+    f" | //li[{has_class('wp-block-post')}]//*[{has_class('wp-block-post-title')}]//a/@href"
+)
+WP_NEXT_PAGE = (
+    f"//a[{has_class('next')} and {has_class('page-numbers')}]/@href"
+    f" | //a[{has_class('wp-block-query-pagination-next')}]/@href"
+    " | //*[contains(@class, 'nav-previous')]//a/@href"
+)
+WP_MENU_LINKS = (
+    f"//li[{has_class('menu-item')}]/a/@href"
+    f" | //a[{has_class('wp-block-navigation-item__content')}]/@href"
+)
