@@ -21,10 +21,11 @@ from .body import MIN_EXTRACTED_CHARS, baseline_blocks, extract_blocks, html_blo
 from .boilerplate import article_span, is_related_links_line, without_boilerplate
 from .dates import FoundDate
 from .language import identify
-from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime, joined_url
+from .normalize import canonical_url, clean_body, clean_text, clean_url, iso_datetime, joined_url, site_timezone
+from .profiles import SiteProfile
 from .record import GENERIC, ArticleRecord, ExtractionError, NotAnArticle, RelatedLink
 from .selectors import RelatedBlock
-from .sites import SITE_RULES, SiteRules
+from .sites import DEFAULT_PROFILE, SiteRules
 
 #: Bylines that name no person.
 PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
@@ -68,8 +69,8 @@ def parse_html(html: str | bytes, *, whole: bool = False) -> HtmlElement:
     return tree
 
 
-def matching_rules(tree: HtmlElement) -> SiteRules | None:
-    return next((rules for rules in SITE_RULES if rules.matches(tree)), None)
+def matching_rules(tree: HtmlElement, profile: SiteProfile) -> SiteRules | None:
+    return next((rules for rules in profile.rule_sets if rules.matches(tree)), None)
 
 
 def element_text(found: object) -> str:
@@ -82,11 +83,16 @@ def element_text(found: object) -> str:
 class ArticlePage:
     """One parsed page and the rules that apply to it; each property is one record field."""
 
-    def __init__(self, tree: HtmlElement, url: str, default_tz: tzinfo = timezone.utc):
+    def __init__(self, tree: HtmlElement, url: str, default_tz: tzinfo = timezone.utc,
+                 profile: SiteProfile = DEFAULT_PROFILE):
         self.tree = tree
         self.page_url = url
         self.default_tz = default_tz
-        self.rules = matching_rules(tree)
+        self.profile = profile
+        self.rules = matching_rules(tree, profile)
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url, trailing_slash=self.profile.trailing_slash)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -137,8 +143,8 @@ class ArticlePage:
         declared = self.absolute(self.first(selectors.CANONICAL))
         fetched = urlsplit(self.page_url)
         if declared and urlsplit(declared).hostname == fetched.hostname:
-            return canonical_url(urlunsplit((fetched.scheme, fetched.netloc, *urlsplit(declared)[2:])))
-        return canonical_url(self.page_url)
+            return self.canonical(urlunsplit((fetched.scheme, fetched.netloc, *urlsplit(declared)[2:])))
+        return self.canonical(self.page_url)
 
     @cached_property
     def title(self) -> str:
@@ -229,7 +235,9 @@ class ArticlePage:
     def class_terms(self, classes: str | None, base: str) -> list[str]:
         """The display names of the terms WordPress lists in post classes: ``category-<slug>``, ``tag-<slug>``."""
         prefix = f"{base}-"
-        return [self.term_name(base, css_class.removeprefix(prefix))
+        # Category archives live under the site's category base (``/category/`` unless the site renamed it).
+        archive = self.profile.urls.category_base if base == "category" else base
+        return [self.term_name(archive, css_class.removeprefix(prefix))
                 for css_class in " ".join(self.texts(classes)).split() if css_class.startswith(prefix)]
 
     def term_name(self, base: str, slug: str) -> str:
@@ -269,7 +277,7 @@ class ArticlePage:
                 continue
             published = self.texts(block.published, context=item)
             links.append(RelatedLink(
-                url=canonical_url(self.absolute(anchors[0].get("href"))),
+                url=self.canonical(self.absolute(anchors[0].get("href"))),
                 title=element_text(anchors[0]),
                 published=iso_datetime(published[0], self.default_tz) if published else None,
             ))
@@ -389,13 +397,16 @@ class ArticlePage:
         )
 
 
-def extract(html: str | bytes, url: str, default_tz: tzinfo = timezone.utc) -> ArticleRecord:
-    """The article record of one page.
+def extract(html: str | bytes, url: str, default_tz: tzinfo | None = None, *,
+            profile: SiteProfile = DEFAULT_PROFILE) -> ArticleRecord:
+    """The article record of one page of ``profile``'s site; dates without an offset in ``default_tz``,
+    by default the profile's zone.
 
     Raises NotAnArticle for pages of a known site that are not articles, and
     ExtractionError (its parent) for anything that gives no usable record.
     """
-    return ArticlePage(parse_html(html, whole=True), url, default_tz).record()
+    zone = default_tz or site_timezone(profile.timezone)
+    return ArticlePage(parse_html(html, whole=True), url, zone, profile).record()
 
 
 def extract_body(html: str | bytes, url: str | None = None) -> str:

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 from . import selectors
 from .article import matching_rules, parse_html
 from .normalize import canonical_url, joined_url
+from .profiles import SiteProfile
 from .record import ExtractionError
-from .sites import SiteRules
+from .sites import DEFAULT_PROFILE
 
 
 @dataclass
@@ -27,19 +28,23 @@ class Listing:
     cut_short: bool = False
 
 
-def parse_listing(html: str | bytes, url: str) -> Listing:
-    """Links of a listing page; an empty Listing for a page of no known site that has no WordPress blocks."""
+def parse_listing(html: str | bytes, url: str, *, profile: SiteProfile = DEFAULT_PROFILE) -> Listing:
+    """Links of a listing page of ``profile``'s site: by the rule set that matches it, else by WordPress's
+    own markup (an empty Listing for a page without it)."""
     try:
         tree, cut_short = parse_html(html, whole=True), False
     except ExtractionError:
         # Not an HTML page at all raises again here; a page read part-way gives what it has.
         tree, cut_short = parse_html(html), True
-    rules = matching_rules(tree)
-    if rules is None:
-        # No known site: what WordPress's core blocks print, which gives nothing on a page without them.
-        articles, next_page, menu = selectors.WP_LISTING_ARTICLES, selectors.WP_NEXT_PAGE, selectors.WP_MENU_LINKS
+    rules = matching_rules(tree, profile)
+    if rules is not None:
+        articles, next_page, menu, numbered_page = (rules.listing_articles, rules.next_page, rules.category_links,
+                                                    rules.numbered_page)
     else:
-        articles, next_page, menu = rules.listing_articles, rules.next_page, rules.category_links
+        # No rules of the site's match (another theme, or a site with none): what WordPress itself prints,
+        # which gives nothing on a page without it.
+        articles, next_page, menu, numbered_page = (selectors.WP_LISTING_ARTICLES, selectors.WP_NEXT_PAGE,
+                                                    selectors.WP_MENU_LINKS, None)
 
     def links(xpath: str | None) -> list[str]:
         found = tree.xpath(xpath) if xpath else []
@@ -48,19 +53,22 @@ def parse_listing(html: str | bytes, url: str) -> Listing:
 
     next_pages = links(next_page)
     return Listing(articles=links(articles),
-                   next_page=following_page(rules, url, next_pages[0]) if next_pages else None,
+                   next_page=following_page(numbered_page, url, next_pages[0], profile) if next_pages else None,
                    menu_links=links(menu), cut_short=cut_short)
 
 
-def following_page(rules: SiteRules | None, url: str, next_link: str) -> str:
+def following_page(numbered_page: str | None, url: str, next_link: str, profile: SiteProfile) -> str:
     """The next page's URL: the link, unless it leads back to this page (``href="#"`` of a button
     that loads the next page by script), where it is the page numbered one more than this one."""
-    if canonical_url(next_link) != canonical_url(url) or rules is None or rules.numbered_page is None:
+    def canonical(link: str) -> str:
+        return canonical_url(link, trailing_slash=profile.trailing_slash)
+
+    if canonical(next_link) != canonical(url) or numbered_page is None:
         return next_link
-    page = urlsplit(canonical_url(url))
-    numbered = re.escape(rules.numbered_page).replace(re.escape("{number}"), r"(\d+)")
+    page = urlsplit(canonical(url))
+    numbered = re.escape(numbered_page).replace(re.escape("{number}"), r"(\d+)")
     current = re.search(numbered + "$", page.path)
     first_page_path = page.path[:current.start()] if current else page.path
     number = int(current.group(1)) + 1 if current else 2
-    path = first_page_path + rules.numbered_page.format(number=number)
+    path = first_page_path + numbered_page.format(number=number)
     return urlunsplit((page.scheme, page.netloc, path, "", ""))

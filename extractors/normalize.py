@@ -58,16 +58,17 @@ def joined_url(base: str, link: str) -> str | None:
     return joined
 
 
-def canonical_url(url: str) -> str:
-    """The form under which a page of a WordPress site is stored and deduplicated.
+def canonical_url(url: str, *, trailing_slash: bool = True) -> str:
+    """The form under which a page of the crawled site is stored and deduplicated.
 
-    ``clean_url`` plus a trailing slash on extension-less paths, WordPress's canonical
-    form: ``/post``, ``/post/`` and ``/post/?utm_source=x`` are one article. Only for
-    URLs of the crawled site; other sites' URLs get ``clean_url``.
+    ``clean_url`` plus, with ``trailing_slash`` (the site profile's; WordPress's canonical
+    form), a trailing slash on extension-less paths: ``/post``, ``/post/`` and
+    ``/post/?utm_source=x`` are one article. Only for URLs of the crawled site; other
+    sites' URLs get ``clean_url``.
     """
     cleaned = urlsplit(clean_url(url))
     last_segment = cleaned.path.rsplit("/", 1)[-1]
-    if last_segment and "." not in last_segment:
+    if trailing_slash and last_segment and "." not in last_segment:
         cleaned = cleaned._replace(path=cleaned.path + "/")
     return urlunsplit(cleaned)
 

@@ -111,9 +111,16 @@ RELATED_BLOCKS = (
                  published=f".//*[{has_class('wp-block-post-date')}]//time/@datetime"),
 )
 
-#: Listing pages of a block theme: the posts of the main query loop, the first in <main> (a template may
-#: add a "more posts" loop below it), its pagination's next link, and the navigation blocks' links.
+#: Listing pages of any WordPress theme, for a page no site's rules match: the posts of a block theme's
+#: main query loop (the first in <main>: a template may add a "more posts" loop below it) and of a classic
+#: theme's loop (``<article id="post-N">`` headings); the next link of the query loop's pagination and of
+#: core's (``the_posts_pagination``, ``next_posts_link``); the menus of the navigation block and of
+#: ``wp_nav_menu``.
 WP_LISTING_ARTICLES = (f"(//main//*[{has_class('wp-block-query')}])[1]//*[{has_class('wp-block-post')}]"
-                       f"//*[{has_class('wp-block-post-title')}]//a/@href")
-WP_NEXT_PAGE = f"//a[{has_class('wp-block-query-pagination-next')}]/@href"
-WP_MENU_LINKS = f"//nav[{has_class('wp-block-navigation')}]//a/@href"
+                       f"//*[{has_class('wp-block-post-title')}]//a/@href"
+                       " | //article[starts-with(@id, 'post-')]//*[self::h1 or self::h2 or self::h3]//a/@href")
+WP_NEXT_PAGE = (f"//a[{has_class('wp-block-query-pagination-next')}]/@href"
+                f" | //a[{has_class('next')} and {has_class('page-numbers')}]/@href"
+                " | //*[contains(@class, 'nav-previous')]//a/@href")
+WP_MENU_LINKS = (f"//nav[{has_class('wp-block-navigation')}]//a/@href"
+                 f" | //li[{has_class('menu-item')}]/a/@href")

@@ -31,6 +31,7 @@ from scrapy import signals
 
 from extractors import ArticleRecord, ExtractionError, Listing, extract, parse_listing
 from extractors.normalize import site_timezone
+from extractors.sites import DEFAULT_PROFILE, PROFILES
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +108,18 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def extract_timed(html: str, url: str, timezone_name: str) -> Extracted:
+def extract_timed(html: str, url: str, timezone_name: str, site: str) -> Extracted:
+    """An article page of the site whose profile is named ``site`` (profiles go to workers by name)."""
     started = time.perf_counter()
     try:
-        record, error = extract(html, url, site_timezone(timezone_name)), None
+        record, error = extract(html, url, site_timezone(timezone_name), profile=PROFILES[site]), None
     except ExtractionError as raised:
         record, error = None, raised
     return Extracted(record, error, time.perf_counter() - started)
+
+
+def listing_of_site(html: str, url: str, site: str) -> Listing:
+    return parse_listing(html, url, profile=PROFILES[site])
 
 
 class ExtractionPool:
@@ -128,9 +134,11 @@ class ExtractionPool:
     """
 
     def __init__(self, workers: int, timezone_name: str, timeout: float, task=extract_timed,
-                 pages_per_worker: int = PAGES_PER_WORKER):
+                 pages_per_worker: int = PAGES_PER_WORKER, site: str = DEFAULT_PROFILE.name):
         self.workers, self.timezone_name, self.timeout = workers, timezone_name, timeout
-        #: What a worker runs for a page: ``task(html, url, timezone_name) -> Extracted``.
+        #: The name of the crawled site's profile (``POTUS_SITE``).
+        self.site = site
+        #: What a worker runs for a page: ``task(html, url, timezone_name, site) -> Extracted``.
         self.task = task
         self.pages_per_pool = pages_per_worker * max(workers, 1)
         self.executor: ProcessPoolExecutor | None = None
@@ -145,7 +153,7 @@ class ExtractionPool:
         while feeds and sitemaps are read), closed when it closes."""
         settings = crawler.settings
         pool = cls(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
-                   settings.getfloat("POTUS_EXTRACTION_TIMEOUT"))
+                   settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"])
         crawler.signals.connect(pool.start, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
@@ -174,11 +182,11 @@ class ExtractionPool:
             self.current()
 
     async def extract(self, html: str, url: str) -> Extracted:
-        return await self.run(self.task, html, url, self.timezone_name)
+        return await self.run(self.task, html, url, self.timezone_name, self.site)
 
     async def parse_listing(self, html: str, url: str) -> Listing:
         """The links of a listing page; its ``ExtractionError`` is raised here."""
-        return await self.run(parse_listing, html, url)
+        return await self.run(listing_of_site, html, url, self.site)
 
     async def run(self, function, html: str, url: str, *arguments):
         """``function(html, url, *arguments)`` on a worker (in this process without workers)."""

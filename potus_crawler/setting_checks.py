@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from scrapy.settings import BaseSettings
 
 from extractors.normalize import parse_datetime
+from extractors.sites import PROFILES
 
 
 class BadSetting(ValueError):
@@ -129,6 +130,7 @@ def writable_database(settings: BaseSettings, name: str) -> str | None:
 
 
 RULES: dict[str, Check] = {
+    "POTUS_SITE": one_of(*PROFILES),
     "POTUS_BASE_URL": web_address,
     "POTUS_DB": writable_database,
     "POTUS_TIMEZONE": time_zone,

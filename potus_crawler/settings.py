@@ -2,10 +2,14 @@
 
 Project settings (override with ``-s NAME=value``):
 
-- ``POTUS_BASE_URL``: the site to crawl (env ``POTUS_BASE_URL``); spider argument ``base_url`` wins.
+- ``POTUS_SITE``: the site profile (``extractors.sites``): ``potusnews`` (default) or ``wordpress``
+  (any WordPress site, by the generic path). What the crawl knows of the site is the profile's;
+  the settings marked "(profile)" default to its values.
+- ``POTUS_BASE_URL`` (profile): the site to crawl (env ``POTUS_BASE_URL``); spider argument ``base_url`` wins.
 - ``POTUS_DB``: the SQLite file to write (env ``POTUS_DB``).
-- ``POTUS_SEEDS``: file of category start URLs, one per line, ``#`` comments.
-- ``POTUS_TIMEZONE``: the site's zone, for dates a page gives without an offset.
+- ``POTUS_SEEDS`` (profile): file of category start URLs, one per line, ``#`` comments; spider
+  argument ``seeds`` wins. The profile's ships with the package.
+- ``POTUS_TIMEZONE`` (profile): the site's zone, for dates a page gives without an offset.
 - ``POTUS_CONTACT``: how a site owner reaches whoever runs the crawl; goes in the User-Agent.
 
 Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first and second):
@@ -16,7 +20,7 @@ Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first a
 - ``POTUS_RECHECK_MINUTES``: an article checked less than this long ago is not checked again.
 - ``POTUS_STOP_AFTER_KNOWN_PAGES``: a listing walked to its end once stops after this many
   consecutive pages holding only stored articles; the margin for pages shifting under new posts.
-- ``POTUS_FEEDS``, ``POTUS_SITEMAPS``: paths of the site's feeds (each seed category's feed
+- ``POTUS_FEEDS``, ``POTUS_SITEMAPS`` (profile): paths of the site's feeds (each seed category's feed
   is added) and of its sitemap indexes (the first one present is read).
 
 Extraction: ``POTUS_EXTRACTION_WORKERS`` processes parse article and listing pages (default:
@@ -33,18 +37,22 @@ last ``POTUS_MONITOR_RUNS`` healthy runs is unhealthy; runs extracting fewer tha
 """
 
 import os
-from pathlib import Path
 
+from extractors.sites import DEFAULT_PROFILE
 from potus_crawler import __version__
+from potus_crawler.addons import site_settings
 
 BOT_NAME = "potus_crawler"
 SPIDER_MODULES = ["potus_crawler.spiders"]
 NEWSPIDER_MODULE = "potus_crawler.spiders"
 
-POTUS_BASE_URL = os.environ.get("POTUS_BASE_URL", "https://potusnews.news")
+POTUS_SITE = os.environ.get("POTUS_SITE", DEFAULT_PROFILE.name)
+# The default profile's values; the SiteProfileDefaults add-on replaces them with POTUS_SITE's.
+_site = site_settings(DEFAULT_PROFILE)
+POTUS_BASE_URL = os.environ.get("POTUS_BASE_URL", _site["POTUS_BASE_URL"])
 POTUS_DB = os.environ.get("POTUS_DB", "data/potus.db")
-POTUS_SEEDS = os.environ.get("POTUS_SEEDS", str(Path(__file__).resolve().parent.parent / "seeds" / "categories.txt"))
-POTUS_TIMEZONE = os.environ.get("POTUS_TIMEZONE", "UTC")
+POTUS_SEEDS = os.environ.get("POTUS_SEEDS", _site["POTUS_SEEDS"])
+POTUS_TIMEZONE = os.environ.get("POTUS_TIMEZONE", _site["POTUS_TIMEZONE"])
 #: Warned about on a crawl of anything but loopback: the site's owner should reach whoever runs it.
 DEFAULT_CONTACT = "https://github.com/potus-crawler"
 POTUS_CONTACT = os.environ.get("POTUS_CONTACT", DEFAULT_CONTACT)
@@ -54,8 +62,8 @@ POTUS_RECHECK_SINCE = None
 POTUS_RECHECK_DAYS = 3
 POTUS_RECHECK_MINUTES = 30
 POTUS_STOP_AFTER_KNOWN_PAGES = 1
-POTUS_FEEDS = ["/feed/"]
-POTUS_SITEMAPS = ["/wp-sitemap.xml", "/sitemap_index.xml"]
+POTUS_FEEDS = _site["POTUS_FEEDS"]
+POTUS_SITEMAPS = _site["POTUS_SITEMAPS"]
 
 POTUS_EXTRACTION_WORKERS = os.cpu_count() or 1
 POTUS_EXTRACTION_TIMEOUT = 120
@@ -110,6 +118,7 @@ ITEM_PIPELINES = {
     "potus_crawler.pipelines.store.SQLiteStorePipeline": 800,
 }
 ADDONS = {
+    "potus_crawler.addons.SiteProfileDefaults": 0,
     "potus_crawler.addons.ContactUserAgent": 0,
     "potus_crawler.addons.StatsDumpAtDebug": 0,
 }

@@ -17,13 +17,13 @@ URL_PATH = "/senate-passes-stopgap-bill-averting-government-shutdown/"
 POISON = "<!-- kills the worker -->"
 
 
-def dies_or_hangs_on_poison(html: str, url: str, timezone_name: str):
+def dies_or_hangs_on_poison(html: str, url: str, timezone_name: str, site: str):
     """A worker task that misbehaves on chosen pages, as a pathological page could make lxml or trafilatura."""
     if POISON in html:
         if url.endswith("hang/"):
             time.sleep(60)
         os._exit(1)
-    return extract_timed(html, url, timezone_name)
+    return extract_timed(html, url, timezone_name, site)
 
 
 def run(pool: ExtractionPool, *pages: tuple[str, str], concurrently: bool = False, stagger: float = 0.0) -> list:

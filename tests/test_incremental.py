@@ -18,14 +18,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from benchmarks.incremental import crawl, crawl_command, crawl_killed_after, last_run, stored_rows
+from extractors.sites import DEFAULT_PROFILE
 from potus_crawler.cli import EXIT_LOCKED, EXIT_OK
 from potus_crawler.demo import demo_site
 from potus_crawler.storage import ArticleStore
 
 #: The re-check window of these crawls: the three newest demo posts (March 14, 12 and 11, 2025).
 SINCE = "2025-03-10"
-SEEDS_FILE = Path(__file__).resolve().parent.parent / "seeds" / "categories.txt"
-SEED_PATHS = [urlsplit(line).path for line in SEEDS_FILE.read_text("utf-8").splitlines()
+SEED_PATHS = [urlsplit(line).path for line in DEFAULT_PROFILE.seeds.read_text("utf-8").splitlines()
               if line.startswith("http")]
 
 

@@ -28,6 +28,7 @@ from potus_crawler.setting_checks import BadSetting, check_settings
     ("POTUS_RECHECK_SINCE=next blursday", "a date such as 2025-03-10"),
     ("POTUS_FEEDS=feed/", "each starting with /"),
     ("POTUS_PROGRESS=sometimes", "one of line, log, off"),
+    ("POTUS_SITE=drupal", "one of potusnews, wordpress"),
     ("POTUS_TIMEZON=UTC", "no such setting (did you mean POTUS_TIMEZONE?)"),
 ])
 def test_a_bad_setting_is_named_with_its_value_and_what_is_allowed(tmp_path, capsys, assignment, allowed):

@@ -1,17 +1,20 @@
-"""Site rules: what we know of a site's markup, as data, one module per theme or publisher.
+"""Site profiles (``extractors.profiles.SiteProfile``) and the site rules they use, one module per site or theme.
 
-The extractor tries each rule set's fingerprint in order; the first that matches
-steers extraction, and the generic path fills whatever it leaves empty. When a site
-changes its layout, add a new rule set before the old one instead of editing it,
-so stored pages of the old layout still parse.
+Site rules: what we know of a site's markup, as data. The extractor tries each of its
+profile's rule sets' fingerprints in order; the first that matches steers extraction, and
+the generic path fills whatever it leaves empty. When a site changes its layout, add a new
+rule set before the old one instead of editing it, so stored pages of the old layout still parse.
 """
 
 from __future__ import annotations
 
+from .potusnews import POTUS_NEWS
 from .rules import SiteRules
-from .smartmag import SMARTMAG_V10, SMARTMAG_V10_LAYOUTS
+from .wordpress import WORDPRESS
 
-#: A theme's layouts before its site-wide rules, which match every page of the theme.
-SITE_RULES: tuple[SiteRules, ...] = (*SMARTMAG_V10_LAYOUTS, SMARTMAG_V10)
+#: Every profile by name, the values of setting ``POTUS_SITE``.
+PROFILES = {profile.name: profile for profile in (POTUS_NEWS, WORDPRESS)}
+#: The site this project crawls unless told otherwise.
+DEFAULT_PROFILE = POTUS_NEWS
 
-__all__ = ["SITE_RULES", "SiteRules"]
+__all__ = ["DEFAULT_PROFILE", "PROFILES", "SiteRules"]

@@ -1,7 +1,9 @@
 """The POTUS News spider: finds what is new or changed on the site and fetches only that.
 
 Arguments: ``-a base_url=URL`` (default setting ``POTUS_BASE_URL``), ``-a seeds=FILE``
-(default setting ``POTUS_SEEDS``).
+(default setting ``POTUS_SEEDS``). What it knows of the site (which URLs are articles,
+categories, listing pages, post sitemaps) is the site profile's, chosen by ``POTUS_SITE``
+(``extractors.sites``); so are the defaults of the settings named above.
 
 Sources of article URLs, cheapest first: the site's RSS feeds, its post sitemaps, and
 the category listings (the seed categories plus every category in the site's menu, so
@@ -31,11 +33,12 @@ from twisted.python.failure import Failure
 from extractors import ExtractionError, Listing, NotAnArticle
 from extractors.feeds import parse_link_document
 from extractors.normalize import canonical_url, site_timezone
+from extractors.sites import PROFILES
 from potus_crawler import stat_keys
 from potus_crawler.extraction import ExtractionPool, WorkerFailed
 from potus_crawler.frontier import Frontier, WalkStep, next_sitemap, recheck_window_start
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
-from potus_crawler.setting_checks import check_settings
+from potus_crawler.setting_checks import BadSetting, check_settings
 from potus_crawler.settings import DEFAULT_CONTACT
 from potus_crawler.storage import ArticleStore
 from potus_crawler.writer import CrawlDatabase
@@ -84,13 +87,6 @@ def page_text(response: HtmlResponse) -> str:
 
 class PotusSpider(scrapy.Spider):
     name = "potus"
-    #: WordPress "/%postname%/" permalinks: one path segment that is no archive or system path.
-    article_path = re.compile(r"^/(?!(?:category|tag|author|page|feed|comments|search|wp-[a-z-]+)/)[^/.]+/$")
-    category_path = re.compile(r"^/category/(?:[^/]+/)+$")
-    #: Next pages of a category or of the home page.
-    listing_page_path = re.compile(r"^/(?:category/(?:[^/]+/)+)?(?:page/\d+/)?$")
-    #: Sitemaps of posts (WordPress core, Yoast, Rank Math), not of pages, terms or users.
-    post_sitemap_path = re.compile(r"^/(?:wp-sitemap-posts-post-\d+|post-sitemap\d*)\.xml$")
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -98,7 +94,12 @@ class PotusSpider(scrapy.Spider):
         settings = crawler.settings
         # Before the first request: a bad value is one clear error, not a failure mid-crawl.
         check_settings(settings)
-        spider.base_url = (getattr(spider, "base_url", None) or settings["POTUS_BASE_URL"]).rstrip("/")
+        spider.profile = PROFILES[settings["POTUS_SITE"]]
+        base_url = getattr(spider, "base_url", None) or settings["POTUS_BASE_URL"]
+        if not base_url:
+            raise BadSetting("POTUS_BASE_URL", base_url, f"an http:// or https:// address (site {spider.profile.name} "
+                                                         "names none: give -a base_url=URL)")
+        spider.base_url = base_url.rstrip("/")
         spider.seeds = getattr(spider, "seeds", None) or settings["POTUS_SEEDS"]
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
@@ -144,12 +145,15 @@ class PotusSpider(scrapy.Spider):
             for request in self.schedule_article(article.url, "recheck"):
                 yield request
         for url in retries:
-            if self.is_on_site(url, self.article_path):
+            if self.is_on_site(url, self.profile.urls.article):
                 for request in self.schedule_article(url, "retry"):
                     yield request
 
     def seed_urls(self) -> list[str]:
         """Seed categories moved onto ``base_url``, so one seeds file serves the site and its copies."""
+        if not self.seeds:
+            self.logger.info("Site %s has no seeds: starting from the menu alone", self.profile.name)
+            return []
         path = Path(self.seeds)
         if not path.is_file():
             self.logger.warning("Seeds file %s not found: starting from the menu alone", path)
@@ -159,7 +163,10 @@ class PotusSpider(scrapy.Spider):
 
     def on_site(self, url: str) -> str:
         base, target = urlsplit(self.base_url), urlsplit(url)
-        return canonical_url(urlunsplit((base.scheme, base.netloc, target.path, target.query, "")))
+        return self.canonical(urlunsplit((base.scheme, base.netloc, target.path, target.query, "")))
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url, trailing_slash=self.profile.trailing_slash)
 
     def is_on_site(self, url: str, pattern: re.Pattern) -> bool:
         parts = urlsplit(url)
@@ -222,8 +229,8 @@ class PotusSpider(scrapy.Spider):
 
     def follow_categories(self, listing: Listing):
         """Every category in the menu; the dupefilter keeps each to one walk."""
-        for link in map(canonical_url, listing.menu_links):
-            if self.is_on_site(link, self.category_path):
+        for link in map(self.canonical, listing.menu_links):
+            if self.is_on_site(link, self.profile.urls.category):
                 yield self.listing_request(link, walk=link)
 
     async def parse_listing(self, response: Response):
@@ -247,8 +254,8 @@ class PotusSpider(scrapy.Spider):
         if not self.frontier.walk_under_way(walk):
             self.crawler.stats.inc_value(stat_keys.LISTINGS_STARTED)
         links = []
-        for link in map(canonical_url, listing.articles):
-            if self.is_on_site(link, self.article_path):
+        for link in map(self.canonical, listing.articles):
+            if self.is_on_site(link, self.profile.urls.article):
                 links.append(link)
             else:
                 self.crawler.stats.inc_value(stat_keys.LISTING_LINKS_SKIPPED)
@@ -258,10 +265,10 @@ class PotusSpider(scrapy.Spider):
         if listing.cut_short:
             # Its articles are followed; the frontier does not take the walk as complete, so later crawls walk it again.
             yield PageFailure(response.url, "listing cut short: the HTML parser stopped part-way", response.status)
-        has_next = bool(listing.next_page and self.is_on_site(listing.next_page, self.listing_page_path))
+        has_next = bool(listing.next_page and self.is_on_site(listing.next_page, self.profile.urls.listing_page))
         step = self.frontier.after_page(walk, known_pages, has_next=has_next, cut_short=listing.cut_short)
         if step is WalkStep.NEXT_PAGE:
-            yield self.listing_request(canonical_url(listing.next_page), walk=walk, known_pages=known_pages)
+            yield self.listing_request(self.canonical(listing.next_page), walk=walk, known_pages=known_pages)
         elif step is WalkStep.WALKED:
             self.crawler.stats.inc_value(stat_keys.LISTINGS_DONE)
             yield ListingWalked(walk)
@@ -284,11 +291,11 @@ class PotusSpider(scrapy.Spider):
             yield from self.sitemap_requests(response.meta.get("fallbacks") or [])
             return
         for link in document.links:
-            url = canonical_url(link.url)
+            url = self.canonical(link.url)
             if document.kind == "sitemapindex":
-                if self.is_on_site(url, self.post_sitemap_path) and self.post_sitemap_may_be_new(link.updated):
+                if self.is_on_site(url, self.profile.urls.post_sitemap) and self.post_sitemap_may_be_new(link.updated):
                     yield self.sitemap_request(url)
-            elif self.is_on_site(url, self.article_path):
+            elif self.is_on_site(url, self.profile.urls.article):
                 yield from self.article_found(url, source, link.updated)
 
     async def parse_article(self, response: Response):
