@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 
+from extractors.sites import PROFILES
 from potus_crawler import stat_keys
 from potus_crawler.items import FetchedArticle
 from potus_crawler.monitor import RunObserver, run_problems
@@ -91,7 +92,8 @@ class CrawlRunRecorder:
             history = await self.database.run(ArticleStore.recent_runs, settings.getint("POTUS_MONITOR_RUNS"), run_id,
                                               min_articles)
             problems = run_problems(figures, history, max_drop=settings.getfloat("POTUS_MONITOR_MAX_DROP"),
-                                    min_articles=min_articles)
+                                    min_articles=min_articles,
+                                    expected_fill_rates=PROFILES[settings["POTUS_SITE"]].expected_fill_rates)
             status = "unhealthy" if problems else "finished"
         self.crawler.stats.set_value(stat_keys.PROBLEMS, problems)
         await self.database.run(ArticleStore.finish_run, run_id, status, finish_reason=reason,

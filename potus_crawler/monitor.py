@@ -15,6 +15,7 @@ definition gives the fill rates of the stored articles (``stored_fill_rates``) t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from statistics import median
 
 from sqlite_utils import Database
@@ -104,12 +105,14 @@ def fall(figure: str, now: float | None, history: list[float | None], max_drop: 
     return f"{figure} fell to {shown(now)} against a recent median of {shown(usual)} ({runs})"
 
 
-def run_problems(run: dict, recent_runs: list[dict], *, max_drop: float, min_articles: int) -> list[str]:
+def run_problems(run: dict, recent_runs: list[dict], *, max_drop: float, min_articles: int,
+                 expected_fill_rates: Mapping[str, float] | None = None) -> list[str]:
     """What is wrong with ``run``, one sentence each; [] for a healthy run.
 
     ``run`` and ``recent_runs`` are ``crawl_runs`` rows, JSON columns as dicts. ``max_drop`` is the
     share a figure may fall below its recent median; runs that extracted fewer than ``min_articles``
-    articles are too small to judge figures on.
+    articles are too small to judge figures on. ``expected_fill_rates`` (the site profile's) are judged
+    as a recent median is, and need no history: a first crawl of a changed site is judged too.
     """
     if not run.get("articles_found"):
         return ["no article found on any listing, feed or sitemap: is the site down, or has its layout changed?"]
@@ -129,4 +132,12 @@ def run_problems(run: dict, recent_runs: list[dict], *, max_drop: float, min_art
               [r.get("body_words_median") for r in recent_runs], max_drop, unit="words"),
          "has the site's layout changed?"),
     ]
-    return problems + [f"{sentence}: {question}" for sentence, question in fallen if sentence]
+    problems += [f"{sentence}: {question}" for sentence, question in fallen if sentence]
+    for field, expected in (expected_fill_rates or {}).items():
+        now = fill_rate(run, field)
+        # Judged as a recent median is: a few odd pages are no alarm, a collapse is.
+        if (now is not None and now < expected * (1 - max_drop)
+                and not any(problem.startswith(f"{field} fill rate") for problem in problems)):
+            problems.append(f"{field} fill rate {now:.1%} is far below the {expected:.0%} the site's profile "
+                            "expects: has the site's layout changed?")
+    return problems

@@ -32,6 +32,21 @@ def test_a_fill_rate_fallen_well_below_the_median_is_named_with_both_figures():
                         "has the site's layout changed?"]
 
 
+def test_the_profiles_floors_judge_a_first_run_and_name_the_field_once():
+    floors = {"tags": 0.8, "authors": 0.9}
+    first_run = dict(with_fill("tags", 0.3), fill_rates=dict(FILLED, tags=0.3))
+    assert run_problems(first_run, [], **LIMITS, expected_fill_rates=floors) == [
+        "tags fill rate 30.0% is far below the 80% the site's profile expects: has the site's layout changed?"]
+    # A few odd pages are no alarm: 60% against 80% expected, within the allowed drop of a half.
+    assert run_problems(dict(first_run, fill_rates=dict(FILLED, tags=0.6)), [], **LIMITS,
+                        expected_fill_rates=floors) == []
+    # Fallen against the history too: one sentence for the field, the one with both figures.
+    fallen = run_problems(with_fill("tags", 0.1), HISTORY, **LIMITS, expected_fill_rates=floors)
+    assert fallen == ["tags fill rate fell to 10.0% against a recent median of 100.0% (3 runs): "
+                      "has the site's layout changed?"]
+    assert run_problems(HEALTHY, HISTORY, **LIMITS, expected_fill_rates=floors) == []
+
+
 def test_every_field_is_judged():
     for field in FILL_FIELDS:
         [problem] = run_problems(with_fill(field, 0.0), HISTORY, **LIMITS)
