@@ -81,6 +81,6 @@ class SiteProfile:
     rule_sets: tuple[SiteRules, ...] = ()
     #: Whether extension-less paths end in a slash, as WordPress's canonical permalinks do.
     trailing_slash: bool = True
-    #: Per field of a record: the least share of articles a healthy crawl of the site fills it in.
-    #: A floor for monitoring (``potus_crawler.monitor``) and documentation of the site.
+    #: Per field of a record: the share of articles a healthy crawl of the site fills it in. The monitor
+    #: (``potus_crawler.monitor``) judges a run against it as against a recent median, history or not.
     expected_fill_rates: Mapping[str, float] = field(default_factory=dict)
