@@ -528,8 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     report_parser.set_defaults(handler=command_report)
 
     args = parser.parse_args(argv)
-    # SIGTERM ends an analyst's command as Ctrl-C does; a crawl installs its own graceful handlers.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM ends a command as Ctrl-C does; a crawl installs its own graceful handlers. SIGINT too is set
+    # here: a shell starts a background job with it ignored, and `demo --serve` would then never stop.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)
     try:
         return args.handler(args)
     except KeyboardInterrupt:

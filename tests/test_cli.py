@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -225,7 +224,9 @@ def test_demo_serve_serves_until_ctrl_c_and_publishes_its_changes_on_enter(tmp_p
     temp.mkdir()
     server = subprocess.Popen([sys.executable, "-m", "potus_crawler.cli", "demo", "--serve", "--port", str(port),
                                "--changes"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env={**os.environ, "TMPDIR": str(temp)})
+                              text=True, env={**os.environ, "TMPDIR": str(temp)},
+                              # As a shell starts a background job: Ctrl-C must stop it all the same.
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         header = [server.stdout.readline() for _ in range(5)]
         base = f"http://127.0.0.1:{port}"

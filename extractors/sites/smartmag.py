@@ -39,7 +39,7 @@ SMARTMAG_V10 = SiteRules(
     content=f"{POST}//div[{has_class('post-content')}]",
     content_boilerplate=(
         f".//div[{has_class('post-share-float')}]",
-        f".//div[starts-with(@class, 'post-share')]",
+        ".//div[starts-with(@class, 'post-share')]",
         ".//figcaption",
         # Ad slots SmartMag injects between paragraphs.
         f".//div[{has_class('a-wrap')}]",

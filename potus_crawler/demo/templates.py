@@ -305,7 +305,7 @@ var BunyadLazy = {{"type":"normal"}};
 
     def article_head(self, article: Article, image_url: str | None) -> str:
         """An article's head as Yoast writes it, whatever the theme."""
-        meta = [f'<meta property="article:publisher" content="https://www.facebook.com/potusnews" />',
+        meta = ['<meta property="article:publisher" content="https://www.facebook.com/potusnews" />',
                 f'<meta property="article:published_time" content="{article.published}" />']
         if article.modified:
             meta.append(f'<meta property="article:modified_time" content="{article.modified}" />')
