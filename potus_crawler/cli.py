@@ -29,7 +29,7 @@ from scrapy.settings import Settings
 from extractors import ExtractionError, extract
 from extractors.normalize import parse_datetime
 from potus_crawler import __version__, browse, export, queries
-from potus_crawler import stat_keys
+from potus_crawler import shutdown, stat_keys
 from potus_crawler import settings as project_settings
 from potus_crawler.demo import demo_site
 from potus_crawler.demo.build import THEMES
@@ -533,7 +533,10 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.default_int_handler)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        if shutdown.STOPPED_AT_ONCE.is_set():
+            shutdown.exit_now(code)
+        return code
     except KeyboardInterrupt:
         print(f"potus-crawler {args.command}: interrupted", file=sys.stderr)
         return exit_code(signal.SIGINT)

@@ -13,10 +13,22 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 
 from potus_crawler import extraction
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: Set by a second signal. The command then leaves with ``exit_now``: the interpreter's own exit would join
+#: what the crawl left running mid-way (the extraction pool's manager thread, the writer thread), whose
+#: callbacks into the stopped event loop can print tracebacks or wait.
+STOPPED_AT_ONCE = threading.Event()
+
+
+def exit_now(code: int) -> None:
+    """Leave the process at once, what it printed flushed; the database needs nothing more (SQLite)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def exit_code(signum: int) -> int:
@@ -64,6 +76,7 @@ class ShutdownOnSignals:
         from twisted.internet import reactor
 
         say(f"{signal.Signals(signum).name} received again: stopping at once")
+        STOPPED_AT_ONCE.set()
         extraction.terminate_all()
         if reactor.running:
             reactor.stop()
