@@ -10,6 +10,7 @@ import copy
 import re
 from datetime import timezone, tzinfo
 from functools import cached_property
+from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
 import lxml.etree
@@ -29,7 +30,7 @@ from .sites import SITE_RULES, SiteRules
 #: Bylines that name no person.
 PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
 BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
-AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\by\b|&)\s*")
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|&)\s*")
 #: Profile URLs and e-mail addresses that CMSs put where a name belongs.
 NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 #: Longer "names" are captions or job titles run into the byline.
@@ -147,28 +148,54 @@ class ArticlePage:
             if from_rules:
                 return from_rules
         headline = self.jsonld_value("headline")
-        if isinstance(headline, str) and clean_text(headline):
-            return clean_text(headline)
-        return self.without_site_name(self.first(selectors.OG_TITLE, selectors.DOCUMENT_TITLE) or "")
+        # CMSs often write the JSON-LD headline HTML-escaped ("&#8216;", "&quot;").
+        titles = (headline if isinstance(headline, str) else None, self.first(selectors.OG_TITLE),
+                  self.first(selectors.HEADINGS_1), self.first(selectors.DOCUMENT_TITLE))
+        return next((self.without_site_name(clean_text(unescape(title))) for title in titles if title), "")
+
+    @cached_property
+    def site_names(self) -> list[str]:
+        """The site's names as the page states them: og:site_name, the JSON-LD publisher, and the suffix
+        that og:title and the document title share after a separator."""
+        publisher = jsonld.names(self.jsonld_value("publisher"))
+        return [name for name in (self.site_name, *publisher, self.repeated_title_suffix) if name]
+
+    @cached_property
+    def repeated_title_suffix(self) -> str | None:
+        """A suffix that two different titles of the page end in is no part of either headline."""
+        titles = {title for title in (self.first(selectors.OG_TITLE), self.first(selectors.DOCUMENT_TITLE)) if title}
+        for separator in TITLE_SEPARATORS:
+            suffixes = {title.rpartition(separator)[2] for title in titles if separator in title}
+            if len(titles) == 2 and all(separator in title for title in titles) and len(suffixes) == 1:
+                return suffixes.pop()
+        return None
 
     def without_site_name(self, title: str) -> str:
-        if self.site_name:
+        for name in self.site_names:
             for separator in TITLE_SEPARATORS:
-                suffix = separator + self.site_name
-                if title.endswith(suffix):
+                suffix = separator + name
+                if title.casefold().endswith(suffix.casefold()) and len(title) > len(suffix):
                     return title[: -len(suffix)].strip()
         return title
 
     @cached_property
     def authors(self) -> list[str]:
-        candidates = self.texts(self.rules.authors) if self.rules else []
-        if not candidates:
-            candidates = jsonld.names(self.jsonld_value("author"))
-        if not candidates:
-            candidates = [name for meta in self.texts(selectors.AUTHOR_META)
-                          for name in AUTHOR_SEPARATORS.split(meta)]
-        if not candidates and not self.rules:
-            candidates = self.texts(selectors.WP_AUTHORS)
+        """The first source's person names, sources from the most trusted down, or a later one's that adds
+        co-authors to them; a source that names no person (an e-mail, a profile URL, the outlet's brand)
+        gives way to the next."""
+        sources: list[list[str]] = [self.texts(self.rules.authors)] if self.rules else []
+        # Where one string holds several names ("A, B und C, dpa"), they are split before any is judged.
+        persons = jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
+        sources.append([name for text in jsonld.names(persons) for name in AUTHOR_SEPARATORS.split(text)])
+        sources += [[name for meta in self.texts(xpath) for name in AUTHOR_SEPARATORS.split(meta)]
+                    for xpath in selectors.AUTHOR_METAS]
+        if not self.rules:
+            sources += [self.texts(selectors.WP_AUTHORS), *map(self.texts, selectors.VISIBLE_AUTHORS)]
+        found = [names for names in map(self.person_names, sources) if names]
+        # A graph may name the first author only (Yoast's does) where a later source names every co-author.
+        return max(found, key=lambda names: (set(names) >= set(found[0]), len(names)), default=[])
+
+    def person_names(self, candidates: list[str]) -> list[str]:
         names: list[str] = []
         for candidate in candidates:
             name = clean_text(BYLINE_PREFIX.sub("", candidate))
@@ -178,8 +205,8 @@ class ArticlePage:
 
     def is_person_name(self, name: str) -> bool:
         """Not a placeholder, the site or outlet, a profile link or e-mail, nor a sentence."""
-        return (bool(name) and name.lower() not in PLACEHOLDER_AUTHORS
-                and name.casefold() not in {self.site_name.casefold() if self.site_name else "", self.host}
+        outlet = {site.casefold() for site in self.site_names} | {self.host}
+        return (bool(name) and name.lower() not in PLACEHOLDER_AUTHORS and name.casefold() not in outlet
                 and not NOT_A_NAME.search(name) and len(name.split()) <= MAX_NAME_WORDS)
 
     @cached_property

@@ -47,7 +47,19 @@ PUBLISHED_TIME = '//*[@itemprop="datePublished"]/@datetime | (//article//time[@d
 MODIFIED_TIME = '//*[@itemprop="dateModified"]/@datetime'
 #: Relative to an article's content: paragraphs with a link, among them "Also Read: <a>…</a>" lines.
 PARAGRAPHS_WITH_LINKS = ".//p[.//a[@href]]"
-AUTHOR_META = '//meta[@name="author"]/@content'
+#: Tried in order, one at a time: a source that gives no person's name (an e-mail, a profile URL, the
+#: outlet) gives way to the next. ``article:author`` is often a profile URL; analytics tags hold the byline.
+AUTHOR_METAS = (
+    '//meta[@name="author"]/@content',
+    '//meta[@name="article:author" or @property="article:author"]/@content',
+    '//meta[@name="parsely-author" or @name="sailthru.author" or @name="DCSext.author"'
+    ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"]/@content',
+)
+#: A byline only the visible markup gives: schema.org microdata, a link marked as the author's. The first
+#: of each: teasers of other posts further down the page mark their authors alike.
+VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
+                   ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
+                   '(//a[@rel="author"])[1]')
 TAG_META = meta_property("article:tag")
 SECTION_META = meta_property("article:section")
 # WordPress's post classes on <article>: "category-<slug>", "tag-<slug>".

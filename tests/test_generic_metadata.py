@@ -1,0 +1,100 @@
+"""Title, authors, dates and topics on the generic path: news pages no site's rules know, in the forms
+news CMSs write their metadata (each page here is made up for one behaviour)."""
+
+from __future__ import annotations
+
+import json
+
+from extractors import extract
+
+URL = "https://news.example.org/politik/2024/wahl-ergebnis-12345.html"
+BODY = "<p>" + "Die Auszählung dauerte bis in die Nacht, und am Morgen stand das Ergebnis fest. " * 6 + "</p>"
+
+
+def page(head: str = "", body: str = "", *, jsonld: object = None) -> str:
+    """A news page: ``head`` markup, JSON-LD blocks, an article with ``body`` markup before its text."""
+    blocks = "".join(f'<script type="application/ld+json">{json.dumps(data)}</script>'
+                     for data in (jsonld if isinstance(jsonld, list) else [jsonld] if jsonld else []))
+    return (f"<html><head><title>Wahl entschieden</title>{head}{blocks}</head>"
+            f"<body><article>{body}{BODY}</article></body></html>")
+
+
+def article(**fields) -> dict:
+    return {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
+
+
+# -- titles ------------------------------------------------------------------------------------------
+
+def test_html_entities_left_in_the_jsonld_headline_are_decoded():
+    html = page(jsonld=article(headline="Kanzler: &quot;Wir bleiben&quot; &#8211; Bürger &ouml;ffnen Türen"))
+    assert extract(html, URL).title == 'Kanzler: "Wir bleiben" – Bürger öffnen Türen'
+
+
+def test_the_site_name_suffix_is_stripped_where_og_site_name_names_it():
+    html = page('<meta property="og:title" content="Wahl entschieden | Tagesblatt">'
+                '<meta property="og:site_name" content="Tagesblatt">')
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_the_publisher_names_the_site_in_a_headline_suffix():
+    html = page(jsonld=article(headline="Wahl entschieden - Tagesblatt", publisher={"@type": "Organization",
+                                                                                     "name": "Tagesblatt"}))
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_a_suffix_repeated_by_two_different_titles_is_the_site_name():
+    html = page('<meta property="og:title" content="Wahl entschieden: Mehrheit steht - Tagesblatt">'
+                ).replace("<title>Wahl entschieden</title>", "<title>Wahl entschieden – alle Ergebnisse - Tagesblatt</title>")
+    assert extract(html, URL).title == "Wahl entschieden: Mehrheit steht"
+
+
+def test_a_dash_inside_the_headline_is_kept_without_a_site_name_to_match():
+    html = page('<meta property="og:title" content="Bericht: Aktivistin getötet - Justiz dementiert">'
+                ).replace("<title>Wahl entschieden</title>", "<title>Bericht: Aktivistin getötet - Justiz dementiert</title>")
+    assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
+
+
+# -- authors -----------------------------------------------------------------------------------------
+
+def test_the_article_nested_as_the_webpage_main_entity_gives_its_author():
+    html = page(jsonld={"@context": "https://schema.org", "@type": "WebPage",
+                        "mainEntity": article(author={"@type": "Person", "name": "Jana Roth"})})
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_an_author_given_as_an_id_reference_is_looked_up_in_the_graph():
+    html = page(jsonld={"@context": "https://schema.org", "@graph": [
+        article(author={"@id": "https://news.example.org/#/person/7"}),
+        {"@type": "Person", "@id": "https://news.example.org/#/person/7", "name": "Jana Roth"},
+    ]})
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_byline_field_or_given_and_family_names_name_the_author():
+    byline = page(jsonld=article(author=[{"@type": "Person", "byline": "Jana Roth"}]))
+    parts = page(jsonld=article(author=[{"@type": "Person", "givenName": "Anna Maria", "familyName": "Berg"}]))
+    assert extract(byline, URL).authors == ["Jana Roth"]
+    assert extract(parts, URL).authors == ["Anna Maria Berg"]
+
+
+def test_several_names_in_one_string_are_split_before_the_word_limit():
+    html = page(jsonld=article(author={"@type": "Person", "name": "Jana Roth, Max Maria Berg und Ole Lund, dpa"}))
+    assert extract(html, URL).authors == ["Jana Roth", "Max Maria Berg", "Ole Lund", "dpa"]
+
+
+def test_an_email_as_meta_author_falls_back_to_the_next_source():
+    html = page('<meta name="author" content="j.roth@news.example.org">'
+                '<meta name="article:author" content="Jana Roth">')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_byline_only_in_visible_markup_is_read():
+    html = page(body='<p class="byline" itemprop="author" itemscope itemtype="https://schema.org/Person">'
+                     'Von <span itemprop="name">Jana Roth</span></p>')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_the_outlet_as_author_is_dropped_for_the_next_source():
+    html = page('<meta name="author" content="Jana Roth">',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt Nachrichten"}))
+    assert extract(html, URL).authors == ["Jana Roth"]
