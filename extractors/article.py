@@ -73,6 +73,13 @@ def matching_rules(tree: HtmlElement) -> SiteRules | None:
     return next((rules for rules in SITE_RULES if rules.matches(tree)), None)
 
 
+def keyword_list(value: object) -> list[str]:
+    """Keywords out of a comma-separated string or a list of strings (JSON-LD gives either)."""
+    if isinstance(value, str):
+        return value.split(",")
+    return [keyword for keyword in value if isinstance(keyword, str)] if isinstance(value, list) else []
+
+
 def element_text(found: object) -> str:
     """Clean text of an XPath result: an element's text content or an attribute's value."""
     if isinstance(found, HtmlElement):
@@ -267,15 +274,23 @@ class ArticlePage:
 
     @cached_property
     def tags(self) -> list[str]:
+        """The page's own keywords: the theme's tag links, else the first keyword source that gives any;
+        one entry per name, whatever its case."""
         if self.rules:
             tags = self.texts(self.rules.tags)
         else:
             tags = self.texts(selectors.WP_TAG_LINKS) or self.class_terms(selectors.WP_POST_CLASSES, "tag")
-        if not tags:
-            keywords = self.jsonld_value("keywords")
-            tags = keywords.split(",") if isinstance(keywords, str) else [k for k in keywords or [] if isinstance(k, str)]
-            tags = tags or self.texts(selectors.TAG_META)
-        return list(dict.fromkeys(clean_text(tag) for tag in tags if clean_text(tag)))
+        keyword_sources = (self.keyword_meta(selectors.NEWS_KEYWORDS_META), keyword_list(self.jsonld_value("keywords")),
+                           self.texts(selectors.TAG_META), self.keyword_meta(selectors.KEYWORDS_META))
+        tags = tags or next((source for source in keyword_sources if source), [])
+        unique: dict[str, str] = {}
+        for tag in map(clean_text, tags):
+            if tag:
+                unique.setdefault(tag.casefold(), tag)
+        return list(unique.values())
+
+    def keyword_meta(self, xpath: str) -> list[str]:
+        return [keyword for content in self.texts(xpath) for keyword in keyword_list(content)]
 
     @cached_property
     def related_links(self) -> list[RelatedLink]:

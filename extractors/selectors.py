@@ -60,7 +60,12 @@ AUTHOR_METAS = (
 VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
                    ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
                    '(//a[@rel="author"])[1]')
+#: The page's own keywords, tried in order (the first that gives any wins): Google News's ``news_keywords``
+#: is kept to the story, ``article:tag`` is Open Graph's; after JSON-LD ``keywords`` comes the old
+#: ``keywords`` meta, which some CMSs fill with the site's standing keywords.
+NEWS_KEYWORDS_META = '//meta[@name="news_keywords"]/@content'
 TAG_META = meta_property("article:tag")
+KEYWORDS_META = '//meta[@name="keywords" or @name="Keywords"]/@content'
 SECTION_META = meta_property("article:section")
 # WordPress's post classes on <article>: "category-<slug>", "tag-<slug>".
 # $base and $slug are XPath variables: a slug taken from a class attribute may hold quotes.

@@ -98,3 +98,31 @@ def test_the_outlet_as_author_is_dropped_for_the_next_source():
     html = page('<meta name="author" content="Jana Roth">',
                 jsonld=article(author={"@type": "Organization", "name": "Tagesblatt Nachrichten"}))
     assert extract(html, URL).authors == ["Jana Roth"]
+
+
+# -- topics ------------------------------------------------------------------------------------------
+
+def test_news_keywords_give_the_tags():
+    html = page('<meta name="news_keywords" content="Wahl, Bundestag, Koalition">'
+                '<meta name="keywords" content="Nachrichten, Politik, Wetter">')
+    assert extract(html, URL).tags == ["Wahl", "Bundestag", "Koalition"]
+
+
+def test_jsonld_keywords_as_a_string_or_a_list_give_the_tags():
+    as_string = page(jsonld=article(keywords="Wahl, Bundestag"))
+    as_list = page(jsonld=article(keywords=["Wahl", "Bundestag"]))
+    assert extract(as_string, URL).tags == extract(as_list, URL).tags == ["Wahl", "Bundestag"]
+
+
+def test_article_tag_metas_then_the_keywords_meta_give_the_tags():
+    tagged = page('<meta property="article:tag" content="Wahl"><meta property="article:tag" content="Bundestag">'
+                  '<meta name="keywords" content="Nachrichten">')
+    assert extract(tagged, URL).tags == ["Wahl", "Bundestag"]
+    assert extract(page('<meta name="keywords" content="Wahl,Bundestag">'), URL).tags == ["Wahl", "Bundestag"]
+
+
+def test_the_section_is_a_category_and_no_tag_and_a_tag_repeated_in_other_case_is_one():
+    html = page('<meta property="article:section" content="Politik">'
+                '<meta name="news_keywords" content="Wahl, wahl, Bundestag">')
+    record = extract(html, URL)
+    assert (record.categories, record.tags) == (["Politik"], ["Wahl", "Bundestag"])
