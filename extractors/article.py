@@ -220,29 +220,43 @@ class ArticlePage:
     def host(self) -> str:
         return (urlsplit(self.page_url).hostname or "").removeprefix("www.")
 
-    def date(self, jsonld_key: str, meta: str, time_element: str, rules_time: str | None,
-             rules_text: str | None) -> FoundDate | None:
-        return dates.first_plausible((
+    def date_candidates(self, jsonld_key: str, meta: str, time_element: str, rules_time: str | None,
+                        rules_text: str | None) -> list[tuple[str, object]]:
+        """(source, raw) of one date, the most trusted source first."""
+        return [
             (dates.JSON_LD, self.jsonld_value(jsonld_key)),
             (dates.META, self.first(meta)),
             # With site rules, only their own <time>: a page's first <article> may be another post's card.
             (dates.TIME_ELEMENT, self.first(rules_time) if self.rules else self.first(time_element)),
             (dates.BYLINE, self.first(rules_text)),
-        ), self.default_tz)
+        ]
+
+    @cached_property
+    def published_candidates(self) -> list[tuple[str, object]]:
+        rules = self.rules
+        return self.date_candidates("datePublished", selectors.PUBLISHED_META, selectors.PUBLISHED_TIME,
+                                    rules and rules.published, rules and rules.published_text)
+
+    @cached_property
+    def modified_candidates(self) -> list[tuple[str, object]]:
+        rules = self.rules
+        return self.date_candidates("dateModified", selectors.MODIFIED_META, selectors.MODIFIED_TIME,
+                                    rules and rules.modified, rules and rules.modified_text)
+
+    @cached_property
+    def page_zone(self) -> tzinfo | None:
+        """The offset the page's dates state, for those of its times that state none."""
+        return dates.page_zone(raw for _, raw in self.published_candidates + self.modified_candidates)
 
     @cached_property
     def published(self) -> FoundDate | None:
-        rules = self.rules
-        found = self.date("datePublished", selectors.PUBLISHED_META, selectors.PUBLISHED_TIME,
-                          rules and rules.published, rules and rules.published_text)
-        return found or dates.first_plausible([(dates.URL, dates.url_date(self.page_url))], self.default_tz)
+        candidates = self.published_candidates + [(dates.URL, dates.url_date(self.page_url))]
+        return dates.first_plausible(candidates, self.default_tz, page_tz=self.page_zone)
 
     @cached_property
     def modified(self) -> FoundDate | None:
         """The last update; the publication date itself when the page names no other."""
-        rules = self.rules
-        found = self.date("dateModified", selectors.MODIFIED_META, selectors.MODIFIED_TIME,
-                          rules and rules.modified, rules and rules.modified_text)
+        found = dates.first_plausible(self.modified_candidates, self.default_tz, page_tz=self.page_zone)
         if found is None and self.published is not None:
             return FoundDate(self.published.value, self.published.raw, "published")
         return found

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
+#: ``//<![CDATA[`` and ``//]]>``: what XHTML-era templates wrap a script's JSON in.
+CDATA_WRAPPER = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle",
                            "AnalysisNewsArticle", "OpinionNewsArticle", "Report", "LiveBlogPosting"})
 
@@ -16,7 +19,7 @@ def nodes(tree: HtmlElement) -> list[dict]:
     found: list[dict] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.text_content() or "null")
+            data = json.loads(CDATA_WRAPPER.sub("", script.text_content() or "") or "null")
         except (ValueError, RecursionError):
             # RecursionError: arrays nested thousands deep are no schema.org data either.
             continue

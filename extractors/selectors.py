@@ -35,7 +35,7 @@ OG_DESCRIPTION = meta_property("og:description")
 PUBLISHED_META = (
     '//meta[@property="article:published_time" or @name="article:published_time" or @property="og:published_time"'
     ' or @itemprop="datePublished" or @name="pubdate" or @name="publishdate" or @name="publish-date"'
-    ' or @name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued" or @name="DC.date.issued"]/@content'
+    ' or @name="date" or @name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued" or @name="DC.date.issued"]/@content'
 )
 MODIFIED_META = (
     '//meta[@property="article:modified_time" or @name="article:modified_time" or @property="og:updated_time"'

@@ -4,6 +4,7 @@ news CMSs write their metadata (each page here is made up for one behaviour)."""
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from extractors import extract
 
@@ -126,3 +127,35 @@ def test_the_section_is_a_category_and_no_tag_and_a_tag_repeated_in_other_case_i
                 '<meta name="news_keywords" content="Wahl, wahl, Bundestag">')
     record = extract(html, URL)
     assert (record.categories, record.tags) == (["Politik"], ["Wahl", "Bundestag"])
+
+
+# -- dates -------------------------------------------------------------------------------------------
+
+def test_a_time_with_a_zone_abbreviation_keeps_its_zone():
+    html = page(body='<p class="date">28.04.2023, 18:11 Uhr CEST</p>',
+                jsonld=article(datePublished="28.04.2023, 18:11 Uhr CEST"))
+    assert extract(html, URL).published == "2023-04-28T18:11:00+02:00"
+
+
+def test_a_time_without_a_zone_takes_the_offset_of_the_pages_other_dates():
+    html = page('<meta name="date" content="2023-04-28T18:11:01+02:00">',
+                jsonld=article(datePublished="2023-04-28 18:11:01.0", dateModified="2023-04-28T18:43:01"))
+    record = extract(html, URL)
+    assert (record.published, record.published_source) == ("2023-04-28T18:11:01+02:00", "json-ld")
+    assert record.modified == "2023-04-28T18:43:01+02:00"
+
+
+def test_a_time_without_any_zone_on_the_page_is_taken_in_the_profile_zone_and_said_so():
+    record = extract(page(jsonld=article(datePublished="2023-04-28 18:11")), URL, default_tz=ZoneInfo("Europe/Berlin"))
+    assert (record.published, record.published_source) == ("2023-04-28T18:11:00+02:00", "json-ld, local time")
+
+
+def test_a_date_without_a_time_stays_a_date_and_gets_no_invented_midnight():
+    record = extract(page('<meta property="article:published_time" content="2024-08-22">'), URL)
+    assert (record.published, record.published_source) == ("2024-08-22", "meta, date only")
+
+
+def test_jsonld_wrapped_in_cdata_is_read():
+    block = json.dumps(article(datePublished="2024-08-22T12:30:00+02:00"))
+    html = page().replace("</head>", f'<script type="application/ld+json">//<![CDATA[\n{block}\n//]]></script></head>')
+    assert extract(html, URL).published == "2024-08-22T12:30:00+02:00"
