@@ -55,7 +55,10 @@ def plain_trafilatura(html: str, url: str) -> Prediction:
 def newspaper4k(html: str, url: str) -> Prediction:
     import newspaper
 
-    article = newspaper.Article(url)
+    # Offline: without this it fetches every image for its size, seconds per page in network timeouts.
+    config = newspaper.Config()
+    config.fetch_images = False
+    article = newspaper.Article(url, config=config)
     try:
         article.download(input_html=html)
         article.parse()
@@ -64,7 +67,7 @@ def newspaper4k(html: str, url: str) -> Prediction:
     published = article.publish_date
     return {"title": article.title, "authors": list(article.authors),
             "published": published.isoformat() if isinstance(published, (date, datetime)) else published,
-            "topics": sorted(article.tags)}
+            "topics": sorted(article.tags or ())}
 
 
 def extractors() -> dict[str, Callable[[str, str], Prediction]]:

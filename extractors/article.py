@@ -35,6 +35,8 @@ AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|&)\s*")
 NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 #: Longer "names" are captions or job titles run into the byline.
 MAX_NAME_WORDS = 5
+#: Under these, a country's domains are registered one level down: ``example.co.uk``.
+SECOND_LEVEL_DOMAINS = frozenset({"co", "com", "net", "org", "ac", "gov", "or", "ne"})
 TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
 #: lxml refuses a str that still declares its byte encoding.
@@ -212,13 +214,20 @@ class ArticlePage:
 
     def is_person_name(self, name: str) -> bool:
         """Not a placeholder, the site or outlet, a profile link or e-mail, nor a sentence."""
-        outlet = {site.casefold() for site in self.site_names} | {self.host}
+        outlet = {site.casefold() for site in self.site_names} | {self.host, self.host_name}
         return (bool(name) and name.lower() not in PLACEHOLDER_AUTHORS and name.casefold() not in outlet
                 and not NOT_A_NAME.search(name) and len(name.split()) <= MAX_NAME_WORDS)
 
     @cached_property
     def host(self) -> str:
         return (urlsplit(self.page_url).hostname or "").removeprefix("www.")
+
+    @cached_property
+    def host_name(self) -> str:
+        """The outlet's name as its domain spells it: ``vnexpress`` of vnexpress.net, ``lto`` of lto.de."""
+        labels = self.host.split(".")
+        second_level = len(labels) > 2 and labels[-2] in SECOND_LEVEL_DOMAINS
+        return labels[-3] if second_level else labels[-2] if len(labels) > 1 else self.host
 
     def date_candidates(self, jsonld_key: str, meta: str, time_element: str, rules_time: str | None,
                         rules_text: str | None) -> list[tuple[str, object]]:

@@ -53,13 +53,16 @@ AUTHOR_METAS = (
     '//meta[@name="author"]/@content',
     '//meta[@name="article:author" or @property="article:author"]/@content',
     '//meta[@name="parsely-author" or @name="sailthru.author" or @name="DCSext.author"'
-    ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"]/@content',
+    ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"'
+    ' or @name="twitter:misc:Written by"]/@content',
 )
-#: A byline only the visible markup gives: schema.org microdata, a link marked as the author's. The first
-#: of each: teasers of other posts further down the page mark their authors alike.
+#: A byline only the visible markup gives: schema.org microdata, a link marked as the author's, a name the
+#: byline's class marks. The first of each: teasers of other posts further down the page mark theirs alike.
 VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
                    ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
-                   '(//a[@rel="author"])[1]')
+                   '(//a[@rel="author"])[1]',
+                   f"(//*[{has_class('authorname')} or {has_class('author-name')} or {has_class('byline__name')}])[1]")
+
 #: The page's own keywords, tried in order (the first that gives any wins): Google News's ``news_keywords``
 #: is kept to the story, ``article:tag`` is Open Graph's; after JSON-LD ``keywords`` comes the old
 #: ``keywords`` meta, which some CMSs fill with the site's standing keywords.

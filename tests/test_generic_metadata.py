@@ -159,3 +159,14 @@ def test_jsonld_wrapped_in_cdata_is_read():
     block = json.dumps(article(datePublished="2024-08-22T12:30:00+02:00"))
     html = page().replace("</head>", f'<script type="application/ld+json">//<![CDATA[\n{block}\n//]]></script></head>')
     assert extract(html, URL).published == "2024-08-22T12:30:00+02:00"
+
+
+def test_the_outlet_named_as_its_domain_spells_it_is_no_author():
+    html = page('<meta name="author" content="Tagesblatt">')
+    assert extract(html, "https://www.tagesblatt.co.at/politik/wahl.html").authors == []
+
+
+def test_a_byline_name_marked_by_its_class_is_read_and_teasers_below_are_not():
+    html = page(body='<p>Do 25.04.24 | 14:07 Uhr | Von <span class="authorname">Jana Roth </span></p>'
+                ).replace("</article>", '</article><aside><span class="authorname">Ole Lund</span></aside>')
+    assert extract(html, URL).authors == ["Jana Roth"]
