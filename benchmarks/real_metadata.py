@@ -67,7 +67,8 @@ def newspaper4k(html: str, url: str) -> Prediction:
     published = article.publish_date
     return {"title": article.title, "authors": list(article.authors),
             "published": published.isoformat() if isinstance(published, (date, datetime)) else published,
-            "topics": sorted(article.tags or ())}
+            # Its tags are the article:tag metas; the keywords meta comes apart in meta_keywords.
+            "topics": sorted(article.tags or ()) or list(article.meta_keywords or ())}
 
 
 def extractors() -> dict[str, Callable[[str, str], Prediction]]:

@@ -304,10 +304,11 @@ class ArticlePage:
         else:
             tags = self.texts(selectors.WP_TAG_LINKS) or self.class_terms(selectors.WP_POST_CLASSES, "tag")
         keyword_sources = (self.keyword_meta(selectors.NEWS_KEYWORDS_META), keyword_list(self.jsonld_value("keywords")),
-                           self.texts(selectors.TAG_META), self.keyword_meta(selectors.KEYWORDS_META))
+                           self.keyword_meta(selectors.TAG_META), self.keyword_meta(selectors.KEYWORDS_META))
         tags = tags or next((source for source in keyword_sources if source), [])
         unique: dict[str, str] = {}
-        for tag in map(clean_text, tags):
+        # Keywords come HTML-escaped as headlines do ("&amp;").
+        for tag in (clean_text(unescape(tag)) for tag in tags):
             if tag:
                 unique.setdefault(tag.casefold(), tag)
         return list(unique.values())

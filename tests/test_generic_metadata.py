@@ -170,3 +170,8 @@ def test_a_byline_name_marked_by_its_class_is_read_and_teasers_below_are_not():
     html = page(body='<p>Do 25.04.24 | 14:07 Uhr | Von <span class="authorname">Jana Roth </span></p>'
                 ).replace("</article>", '</article><aside><span class="authorname">Ole Lund</span></aside>')
     assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_an_article_tag_holding_several_keywords_is_split_and_entities_are_decoded():
+    html = page('<meta property="article:tag" content="Wahl,Bundestag,Bund &amp;amp; Länder">')
+    assert extract(html, URL).tags == ["Wahl", "Bundestag", "Bund & Länder"]
