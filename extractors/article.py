@@ -10,6 +10,7 @@ import copy
 import re
 from datetime import timezone, tzinfo
 from functools import cached_property
+from html import unescape
 from urllib.parse import urlsplit, urlunsplit
 
 import lxml.etree
@@ -30,11 +31,13 @@ from .sites import DEFAULT_PROFILE, SiteRules
 #: Bylines that name no person.
 PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
 BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
-AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\by\b|&)\s*")
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|&)\s*")
 #: Profile URLs and e-mail addresses that CMSs put where a name belongs.
 NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 #: Longer "names" are captions or job titles run into the byline.
 MAX_NAME_WORDS = 5
+#: Under these, a country's domains are registered one level down: ``example.co.uk``.
+SECOND_LEVEL_DOMAINS = frozenset({"co", "com", "net", "org", "ac", "gov", "or", "ne"})
 TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
 #: lxml refuses a str that still declares its byte encoding.
@@ -71,6 +74,13 @@ def parse_html(html: str | bytes, *, whole: bool = False) -> HtmlElement:
 
 def matching_rules(tree: HtmlElement, profile: SiteProfile) -> SiteRules | None:
     return next((rules for rules in profile.rule_sets if rules.matches(tree)), None)
+
+
+def keyword_list(value: object) -> list[str]:
+    """Keywords out of a comma-separated string or a list of strings (JSON-LD gives either)."""
+    if isinstance(value, str):
+        return value.split(",")
+    return [keyword for keyword in value if isinstance(keyword, str)] if isinstance(value, list) else []
 
 
 def element_text(found: object) -> str:
@@ -153,28 +163,54 @@ class ArticlePage:
             if from_rules:
                 return from_rules
         headline = self.jsonld_value("headline")
-        if isinstance(headline, str) and clean_text(headline):
-            return clean_text(headline)
-        return self.without_site_name(self.first(selectors.OG_TITLE, selectors.DOCUMENT_TITLE) or "")
+        # CMSs often write the JSON-LD headline HTML-escaped ("&#8216;", "&quot;").
+        titles = (headline if isinstance(headline, str) else None, self.first(selectors.OG_TITLE),
+                  self.first(selectors.HEADINGS_1), self.first(selectors.DOCUMENT_TITLE))
+        return next((self.without_site_name(clean_text(unescape(title))) for title in titles if title), "")
+
+    @cached_property
+    def site_names(self) -> list[str]:
+        """The site's names as the page states them: og:site_name, the JSON-LD publisher, and the suffix
+        that og:title and the document title share after a separator."""
+        publisher = jsonld.names(self.jsonld_value("publisher"))
+        return [name for name in (self.site_name, *publisher, self.repeated_title_suffix) if name]
+
+    @cached_property
+    def repeated_title_suffix(self) -> str | None:
+        """A suffix that two different titles of the page end in is no part of either headline."""
+        titles = {title for title in (self.first(selectors.OG_TITLE), self.first(selectors.DOCUMENT_TITLE)) if title}
+        for separator in TITLE_SEPARATORS:
+            suffixes = {title.rpartition(separator)[2] for title in titles if separator in title}
+            if len(titles) == 2 and all(separator in title for title in titles) and len(suffixes) == 1:
+                return suffixes.pop()
+        return None
 
     def without_site_name(self, title: str) -> str:
-        if self.site_name:
+        for name in self.site_names:
             for separator in TITLE_SEPARATORS:
-                suffix = separator + self.site_name
-                if title.endswith(suffix):
+                suffix = separator + name
+                if title.casefold().endswith(suffix.casefold()) and len(title) > len(suffix):
                     return title[: -len(suffix)].strip()
         return title
 
     @cached_property
     def authors(self) -> list[str]:
-        candidates = self.texts(self.rules.authors) if self.rules else []
-        if not candidates:
-            candidates = jsonld.names(self.jsonld_value("author"))
-        if not candidates:
-            candidates = [name for meta in self.texts(selectors.AUTHOR_META)
-                          for name in AUTHOR_SEPARATORS.split(meta)]
-        if not candidates and not self.rules:
-            candidates = self.texts(selectors.WP_AUTHORS)
+        """The first source's person names, sources from the most trusted down, or a later one's that adds
+        co-authors to them; a source that names no person (an e-mail, a profile URL, the outlet's brand)
+        gives way to the next."""
+        sources: list[list[str]] = [self.texts(self.rules.authors)] if self.rules else []
+        # Where one string holds several names ("A, B und C, dpa"), they are split before any is judged.
+        persons = jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
+        sources.append([name for text in jsonld.names(persons) for name in AUTHOR_SEPARATORS.split(text)])
+        sources += [[name for meta in self.texts(xpath) for name in AUTHOR_SEPARATORS.split(meta)]
+                    for xpath in selectors.AUTHOR_METAS]
+        if not self.rules:
+            sources += [self.texts(selectors.WP_AUTHORS), *map(self.texts, selectors.VISIBLE_AUTHORS)]
+        found = [names for names in map(self.person_names, sources) if names]
+        # A graph may name the first author only (Yoast's does) where a later source names every co-author.
+        return max(found, key=lambda names: (set(names) >= set(found[0]), len(names)), default=[])
+
+    def person_names(self, candidates: list[str]) -> list[str]:
         names: list[str] = []
         for candidate in candidates:
             name = clean_text(BYLINE_PREFIX.sub("", candidate))
@@ -184,37 +220,58 @@ class ArticlePage:
 
     def is_person_name(self, name: str) -> bool:
         """Not a placeholder, the site or outlet, a profile link or e-mail, nor a sentence."""
-        return (bool(name) and name.lower() not in PLACEHOLDER_AUTHORS
-                and name.casefold() not in {self.site_name.casefold() if self.site_name else "", self.host}
+        outlet = {site.casefold() for site in self.site_names} | {self.host, self.host_name}
+        return (bool(name) and name.lower() not in PLACEHOLDER_AUTHORS and name.casefold() not in outlet
                 and not NOT_A_NAME.search(name) and len(name.split()) <= MAX_NAME_WORDS)
 
     @cached_property
     def host(self) -> str:
         return (urlsplit(self.page_url).hostname or "").removeprefix("www.")
 
-    def date(self, jsonld_key: str, meta: str, time_element: str, rules_time: str | None,
-             rules_text: str | None) -> FoundDate | None:
-        return dates.first_plausible((
+    @cached_property
+    def host_name(self) -> str:
+        """The outlet's name as its domain spells it: ``vnexpress`` of vnexpress.net, ``lto`` of lto.de."""
+        labels = self.host.split(".")
+        second_level = len(labels) > 2 and labels[-2] in SECOND_LEVEL_DOMAINS
+        return labels[-3] if second_level else labels[-2] if len(labels) > 1 else self.host
+
+    def date_candidates(self, jsonld_key: str, meta: str, time_element: str, rules_time: str | None,
+                        rules_text: str | None) -> list[tuple[str, object]]:
+        """(source, raw) of one date, the most trusted source first."""
+        return [
             (dates.JSON_LD, self.jsonld_value(jsonld_key)),
             (dates.META, self.first(meta)),
             # With site rules, only their own <time>: a page's first <article> may be another post's card.
             (dates.TIME_ELEMENT, self.first(rules_time) if self.rules else self.first(time_element)),
             (dates.BYLINE, self.first(rules_text)),
-        ), self.default_tz)
+        ]
+
+    @cached_property
+    def published_candidates(self) -> list[tuple[str, object]]:
+        rules = self.rules
+        return self.date_candidates("datePublished", selectors.PUBLISHED_META, selectors.PUBLISHED_TIME,
+                                    rules and rules.published, rules and rules.published_text)
+
+    @cached_property
+    def modified_candidates(self) -> list[tuple[str, object]]:
+        rules = self.rules
+        return self.date_candidates("dateModified", selectors.MODIFIED_META, selectors.MODIFIED_TIME,
+                                    rules and rules.modified, rules and rules.modified_text)
+
+    @cached_property
+    def page_zone(self) -> tzinfo | None:
+        """The offset the page's dates state, for those of its times that state none."""
+        return dates.page_zone(raw for _, raw in self.published_candidates + self.modified_candidates)
 
     @cached_property
     def published(self) -> FoundDate | None:
-        rules = self.rules
-        found = self.date("datePublished", selectors.PUBLISHED_META, selectors.PUBLISHED_TIME,
-                          rules and rules.published, rules and rules.published_text)
-        return found or dates.first_plausible([(dates.URL, dates.url_date(self.page_url))], self.default_tz)
+        candidates = self.published_candidates + [(dates.URL, dates.url_date(self.page_url))]
+        return dates.first_plausible(candidates, self.default_tz, page_tz=self.page_zone)
 
     @cached_property
     def modified(self) -> FoundDate | None:
         """The last update; the publication date itself when the page names no other."""
-        rules = self.rules
-        found = self.date("dateModified", selectors.MODIFIED_META, selectors.MODIFIED_TIME,
-                          rules and rules.modified, rules and rules.modified_text)
+        found = dates.first_plausible(self.modified_candidates, self.default_tz, page_tz=self.page_zone)
         if found is None and self.published is not None:
             return FoundDate(self.published.value, self.published.raw, "published")
         return found
@@ -248,15 +305,24 @@ class ArticlePage:
 
     @cached_property
     def tags(self) -> list[str]:
+        """The page's own keywords: the theme's tag links, else the first keyword source that gives any;
+        one entry per name, whatever its case."""
         if self.rules:
             tags = self.texts(self.rules.tags)
         else:
             tags = self.texts(selectors.WP_TAG_LINKS) or self.class_terms(selectors.WP_POST_CLASSES, "tag")
-        if not tags:
-            keywords = self.jsonld_value("keywords")
-            tags = keywords.split(",") if isinstance(keywords, str) else [k for k in keywords or [] if isinstance(k, str)]
-            tags = tags or self.texts(selectors.TAG_META)
-        return list(dict.fromkeys(clean_text(tag) for tag in tags if clean_text(tag)))
+        keyword_sources = (self.keyword_meta(selectors.NEWS_KEYWORDS_META), keyword_list(self.jsonld_value("keywords")),
+                           self.keyword_meta(selectors.TAG_META), self.keyword_meta(selectors.KEYWORDS_META))
+        tags = tags or next((source for source in keyword_sources if source), [])
+        unique: dict[str, str] = {}
+        # Keywords come HTML-escaped as headlines do ("&amp;").
+        for tag in (clean_text(unescape(tag)) for tag in tags):
+            if tag:
+                unique.setdefault(tag.casefold(), tag)
+        return list(unique.values())
+
+    def keyword_meta(self, xpath: str) -> list[str]:
+        return [keyword for content in self.texts(xpath) for keyword in keyword_list(content)]
 
     @cached_property
     def related_links(self) -> list[RelatedLink]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from .normalize import parse_datetime
+from .normalize import is_date_only, parse_moment
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 #: Sites in zones ahead of ours may stamp today with tomorrow's date.
@@ -24,13 +24,21 @@ URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3
 JSON_LD, META, TIME_ELEMENT, BYLINE, URL = "json-ld", "meta", "time-element", "byline", "url"
 
 
+#: Appended to a source whose date names no time of day: the value is a date only, never a midnight.
+DATE_ONLY = ", date only"
+#: Appended to a source whose time names no zone and no date on the page gives an offset: the value is the
+#: wall-clock time taken in the site's profile zone.
+LOCAL_TIME = ", local time"
+
+
 @dataclass(frozen=True)
 class FoundDate:
-    #: ISO 8601 with offset, seconds precision.
+    #: ISO 8601 with offset, seconds precision; a bare ISO date (``2024-08-22``) where the page names no time.
     value: str
     #: The string as the page gave it.
     raw: str
-    #: Which kind of source gave it: json-ld, meta, time-element, byline or url.
+    #: Which kind of source gave it: json-ld, meta, time-element, byline or url; plus ``DATE_ONLY`` or
+    #: ``LOCAL_TIME`` where the value is less than an instant.
     source: str
 
 
@@ -44,14 +52,36 @@ def url_date(url: str) -> str | None:
     return "-".join(match.groups()) if match else None
 
 
+def page_zone(raws: Iterable[object]) -> tzinfo | None:
+    """The offset of the first of the page's dates that states one: a page gives all its times in one zone."""
+    for raw in raws:
+        moment = parse_moment(raw) if isinstance(raw, str) else None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.tzinfo
+    return None
+
+
 def first_plausible(candidates: Iterable[tuple[str, object]], default_tz: tzinfo,
-                    now: datetime | None = None) -> FoundDate | None:
-    """The first (source, raw) candidate that parses to a plausible date."""
+                    now: datetime | None = None, page_tz: tzinfo | None = None) -> FoundDate | None:
+    """The first (source, raw) candidate that parses to a plausible date.
+
+    A time without a zone is taken in the zone of the page's other dates (``page_tz``), else in
+    ``default_tz`` (the site's profile zone); a date without a time stays a date.
+    """
     now = now or datetime.now(timezone.utc)
     for source, raw in candidates:
         if not isinstance(raw, str):
             continue
-        moment = parse_datetime(raw, default_tz)
-        if moment is not None and plausible(moment, now):
+        moment = parse_moment(raw)
+        if moment is None:
+            continue
+        if is_date_only(raw):
+            if plausible(moment.replace(tzinfo=moment.tzinfo or default_tz), now):
+                return FoundDate(moment.date().isoformat(), raw.strip(), source + DATE_ONLY)
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=page_tz or default_tz)
+            source += "" if page_tz else LOCAL_TIME
+        if plausible(moment, now):
             return FoundDate(moment.isoformat(), raw.strip(), source)
     return None

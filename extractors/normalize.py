@@ -19,6 +19,9 @@ TRACKING_PARAMETERS = re.compile(
 )
 #: No date is written in more characters ("Tuesday, February 25, 2025 at 10:41 a.m. Eastern Standard Time").
 MAX_DATE_CHARS = 100
+#: "18:11", "6.11 p.m.", "18h11", or an ISO time: a date string that holds none names a day only.
+TIME_OF_DAY = re.compile(r"\d{1,2}\s*(?::|h|\.(?=\d{2}\s*[ap]\.?m))\s*\d{2}|T\d{2}", re.IGNORECASE)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -77,11 +80,9 @@ def site_timezone(name: str) -> tzinfo:
     return timezone.utc if name.upper() in ("UTC", "Z") else ZoneInfo(name)
 
 
-def parse_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> datetime | None:
-    """An aware datetime (seconds precision) from an ISO string or a human date; None if unparseable.
-
-    A date given without an offset is taken in ``default_tz`` (the site's zone).
-    """
+def parse_moment(raw: str | None) -> datetime | None:
+    """A datetime (seconds precision) from an ISO string or a human date, aware where the text gives a zone
+    or offset ("18:11 CEST", "+02:00"), naive where it gives none; None if unparseable."""
     text = clean_text(raw)
     # dateparser's time grows with the text's length: minutes for a megabyte of junk in a date field.
     if not text or len(text) > MAX_DATE_CHARS:
@@ -89,15 +90,34 @@ def parse_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> dateti
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        moment = dateparser.parse(text, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+        moment = dateparser.parse(text, settings={"PREFER_DAY_OF_MONTH": "first"})
         if moment is None:
             return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=default_tz)
     return moment.replace(microsecond=0)
 
 
+def parse_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> datetime | None:
+    """An aware datetime (seconds precision) from an ISO string or a human date; None if unparseable.
+
+    A date given without an offset is taken in ``default_tz`` (the site's zone).
+    """
+    moment = parse_moment(raw)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=default_tz)
+    return moment
+
+
+def is_date_only(raw: str) -> bool:
+    """True for a date that names no time of day ("2024-08-22", "22. August 2024")."""
+    return not TIME_OF_DAY.search(raw)
+
+
 def iso_datetime(raw: str | None, default_tz: tzinfo = timezone.utc) -> str | None:
-    """ISO 8601 with offset (seconds precision) of ``parse_datetime``; None rather than a guess."""
+    """ISO 8601 with offset (seconds precision) of ``parse_datetime``; None rather than a guess.
+
+    An ISO date without a time stays one: a midnight stamped on it would be invented.
+    """
+    if raw and ISO_DATE.fullmatch(clean_text(raw)):
+        return clean_text(raw)
     moment = parse_datetime(raw, default_tz)
     return moment.isoformat() if moment else None

@@ -37,19 +37,23 @@ class ArticleRecord:
     body: str
     #: Display names in byline order, never "By …" nor the site's name.
     authors: list[str] = field(default_factory=list)
-    #: ISO 8601 with offset, e.g. ``2025-02-25T14:03:27+00:00``.
+    #: ISO 8601 with offset, e.g. ``2025-02-25T14:03:27+00:00``; a bare date (``2025-02-25``) where the page
+    #: names no time of day.
     published: str | None = None
     #: The date string exactly as the page gave it, before normalization.
     published_raw: str | None = None
-    #: Where ``published`` came from: ``json-ld``, ``meta``, ``time-element``, ``byline`` or ``url``.
+    #: Where ``published`` came from: ``json-ld``, ``meta``, ``time-element``, ``byline`` or ``url``; and its
+    #: precision where it is less than an instant: ``, date only`` or ``, local time`` (no zone on the page:
+    #: the site's profile zone), e.g. ``url, date only``.
     published_source: str | None = None
     #: ISO 8601 with offset; equal to ``published`` when the page was never updated.
     modified: str | None = None
     modified_raw: str | None = None
     #: As ``published_source``, or ``published`` when the page gives no separate modified date.
     modified_source: str | None = None
-    #: Category names, the primary (the one the theme labels) first.
+    #: Category names (the site's sections), the primary (the one the theme labels) first.
     categories: list[str] = field(default_factory=list)
+    #: The page's own keywords or tags, never its sections; one per name whatever its case.
     tags: list[str] = field(default_factory=list)
     #: ISO 639-1 code identified from the body text.
     language: str | None = None

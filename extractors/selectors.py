@@ -35,7 +35,7 @@ OG_DESCRIPTION = meta_property("og:description")
 PUBLISHED_META = (
     '//meta[@property="article:published_time" or @name="article:published_time" or @property="og:published_time"'
     ' or @itemprop="datePublished" or @name="pubdate" or @name="publishdate" or @name="publish-date"'
-    ' or @name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued" or @name="DC.date.issued"]/@content'
+    ' or @name="date" or @name="parsely-pub-date" or @name="sailthru.date" or @name="dc.date.issued" or @name="DC.date.issued"]/@content'
 )
 MODIFIED_META = (
     '//meta[@property="article:modified_time" or @name="article:modified_time" or @property="og:updated_time"'
@@ -47,8 +47,28 @@ PUBLISHED_TIME = '//*[@itemprop="datePublished"]/@datetime | (//article//time[@d
 MODIFIED_TIME = '//*[@itemprop="dateModified"]/@datetime'
 #: Relative to an article's content: paragraphs with a link, among them "Also Read: <a>…</a>" lines.
 PARAGRAPHS_WITH_LINKS = ".//p[.//a[@href]]"
-AUTHOR_META = '//meta[@name="author"]/@content'
+#: Tried in order, one at a time: a source that gives no person's name (an e-mail, a profile URL, the
+#: outlet) gives way to the next. ``article:author`` is often a profile URL; analytics tags hold the byline.
+AUTHOR_METAS = (
+    '//meta[@name="author"]/@content',
+    '//meta[@name="article:author" or @property="article:author"]/@content',
+    '//meta[@name="parsely-author" or @name="sailthru.author" or @name="DCSext.author"'
+    ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"'
+    ' or @name="twitter:misc:Written by"]/@content',
+)
+#: A byline only the visible markup gives: schema.org microdata, a link marked as the author's, a name the
+#: byline's class marks. The first of each: teasers of other posts further down the page mark theirs alike.
+VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
+                   ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
+                   '(//a[@rel="author"])[1]',
+                   f"(//*[{has_class('authorname')} or {has_class('author-name')} or {has_class('byline__name')}])[1]")
+
+#: The page's own keywords, tried in order (the first that gives any wins): Google News's ``news_keywords``
+#: is kept to the story, ``article:tag`` is Open Graph's; after JSON-LD ``keywords`` comes the old
+#: ``keywords`` meta, which some CMSs fill with the site's standing keywords.
+NEWS_KEYWORDS_META = '//meta[@name="news_keywords"]/@content'
 TAG_META = meta_property("article:tag")
+KEYWORDS_META = '//meta[@name="keywords" or @name="Keywords"]/@content'
 SECTION_META = meta_property("article:section")
 # WordPress's post classes on <article>: "category-<slug>", "tag-<slug>".
 # $base and $slug are XPath variables: a slug taken from a class attribute may hold quotes.

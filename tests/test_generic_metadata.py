@@ -1,0 +1,177 @@
+"""Title, authors, dates and topics on the generic path: news pages no site's rules know, in the forms
+news CMSs write their metadata (each page here is made up for one behaviour)."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from extractors import extract
+
+URL = "https://news.example.org/politik/2024/wahl-ergebnis-12345.html"
+BODY = "<p>" + "Die Auszählung dauerte bis in die Nacht, und am Morgen stand das Ergebnis fest. " * 6 + "</p>"
+
+
+def page(head: str = "", body: str = "", *, jsonld: object = None) -> str:
+    """A news page: ``head`` markup, JSON-LD blocks, an article with ``body`` markup before its text."""
+    blocks = "".join(f'<script type="application/ld+json">{json.dumps(data)}</script>'
+                     for data in (jsonld if isinstance(jsonld, list) else [jsonld] if jsonld else []))
+    return (f"<html><head><title>Wahl entschieden</title>{head}{blocks}</head>"
+            f"<body><article>{body}{BODY}</article></body></html>")
+
+
+def article(**fields) -> dict:
+    return {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
+
+
+# -- titles ------------------------------------------------------------------------------------------
+
+def test_html_entities_left_in_the_jsonld_headline_are_decoded():
+    html = page(jsonld=article(headline="Kanzler: &quot;Wir bleiben&quot; &#8211; Bürger &ouml;ffnen Türen"))
+    assert extract(html, URL).title == 'Kanzler: "Wir bleiben" – Bürger öffnen Türen'
+
+
+def test_the_site_name_suffix_is_stripped_where_og_site_name_names_it():
+    html = page('<meta property="og:title" content="Wahl entschieden | Tagesblatt">'
+                '<meta property="og:site_name" content="Tagesblatt">')
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_the_publisher_names_the_site_in_a_headline_suffix():
+    html = page(jsonld=article(headline="Wahl entschieden - Tagesblatt", publisher={"@type": "Organization",
+                                                                                     "name": "Tagesblatt"}))
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_a_suffix_repeated_by_two_different_titles_is_the_site_name():
+    html = page('<meta property="og:title" content="Wahl entschieden: Mehrheit steht - Tagesblatt">'
+                ).replace("<title>Wahl entschieden</title>", "<title>Wahl entschieden – alle Ergebnisse - Tagesblatt</title>")
+    assert extract(html, URL).title == "Wahl entschieden: Mehrheit steht"
+
+
+def test_a_dash_inside_the_headline_is_kept_without_a_site_name_to_match():
+    html = page('<meta property="og:title" content="Bericht: Aktivistin getötet - Justiz dementiert">'
+                ).replace("<title>Wahl entschieden</title>", "<title>Bericht: Aktivistin getötet - Justiz dementiert</title>")
+    assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
+
+
+# -- authors -----------------------------------------------------------------------------------------
+
+def test_the_article_nested_as_the_webpage_main_entity_gives_its_author():
+    html = page(jsonld={"@context": "https://schema.org", "@type": "WebPage",
+                        "mainEntity": article(author={"@type": "Person", "name": "Jana Roth"})})
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_an_author_given_as_an_id_reference_is_looked_up_in_the_graph():
+    html = page(jsonld={"@context": "https://schema.org", "@graph": [
+        article(author={"@id": "https://news.example.org/#/person/7"}),
+        {"@type": "Person", "@id": "https://news.example.org/#/person/7", "name": "Jana Roth"},
+    ]})
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_byline_field_or_given_and_family_names_name_the_author():
+    byline = page(jsonld=article(author=[{"@type": "Person", "byline": "Jana Roth"}]))
+    parts = page(jsonld=article(author=[{"@type": "Person", "givenName": "Anna Maria", "familyName": "Berg"}]))
+    assert extract(byline, URL).authors == ["Jana Roth"]
+    assert extract(parts, URL).authors == ["Anna Maria Berg"]
+
+
+def test_several_names_in_one_string_are_split_before_the_word_limit():
+    html = page(jsonld=article(author={"@type": "Person", "name": "Jana Roth, Max Maria Berg und Ole Lund, dpa"}))
+    assert extract(html, URL).authors == ["Jana Roth", "Max Maria Berg", "Ole Lund", "dpa"]
+
+
+def test_an_email_as_meta_author_falls_back_to_the_next_source():
+    html = page('<meta name="author" content="j.roth@news.example.org">'
+                '<meta name="article:author" content="Jana Roth">')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_byline_only_in_visible_markup_is_read():
+    html = page(body='<p class="byline" itemprop="author" itemscope itemtype="https://schema.org/Person">'
+                     'Von <span itemprop="name">Jana Roth</span></p>')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_the_outlet_as_author_is_dropped_for_the_next_source():
+    html = page('<meta name="author" content="Jana Roth">',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt Nachrichten"}))
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+# -- topics ------------------------------------------------------------------------------------------
+
+def test_news_keywords_give_the_tags():
+    html = page('<meta name="news_keywords" content="Wahl, Bundestag, Koalition">'
+                '<meta name="keywords" content="Nachrichten, Politik, Wetter">')
+    assert extract(html, URL).tags == ["Wahl", "Bundestag", "Koalition"]
+
+
+def test_jsonld_keywords_as_a_string_or_a_list_give_the_tags():
+    as_string = page(jsonld=article(keywords="Wahl, Bundestag"))
+    as_list = page(jsonld=article(keywords=["Wahl", "Bundestag"]))
+    assert extract(as_string, URL).tags == extract(as_list, URL).tags == ["Wahl", "Bundestag"]
+
+
+def test_article_tag_metas_then_the_keywords_meta_give_the_tags():
+    tagged = page('<meta property="article:tag" content="Wahl"><meta property="article:tag" content="Bundestag">'
+                  '<meta name="keywords" content="Nachrichten">')
+    assert extract(tagged, URL).tags == ["Wahl", "Bundestag"]
+    assert extract(page('<meta name="keywords" content="Wahl,Bundestag">'), URL).tags == ["Wahl", "Bundestag"]
+
+
+def test_the_section_is_a_category_and_no_tag_and_a_tag_repeated_in_other_case_is_one():
+    html = page('<meta property="article:section" content="Politik">'
+                '<meta name="news_keywords" content="Wahl, wahl, Bundestag">')
+    record = extract(html, URL)
+    assert (record.categories, record.tags) == (["Politik"], ["Wahl", "Bundestag"])
+
+
+# -- dates -------------------------------------------------------------------------------------------
+
+def test_a_time_with_a_zone_abbreviation_keeps_its_zone():
+    html = page(body='<p class="date">28.04.2023, 18:11 Uhr CEST</p>',
+                jsonld=article(datePublished="28.04.2023, 18:11 Uhr CEST"))
+    assert extract(html, URL).published == "2023-04-28T18:11:00+02:00"
+
+
+def test_a_time_without_a_zone_takes_the_offset_of_the_pages_other_dates():
+    html = page('<meta name="date" content="2023-04-28T18:11:01+02:00">',
+                jsonld=article(datePublished="2023-04-28 18:11:01.0", dateModified="2023-04-28T18:43:01"))
+    record = extract(html, URL)
+    assert (record.published, record.published_source) == ("2023-04-28T18:11:01+02:00", "json-ld")
+    assert record.modified == "2023-04-28T18:43:01+02:00"
+
+
+def test_a_time_without_any_zone_on_the_page_is_taken_in_the_profile_zone_and_said_so():
+    record = extract(page(jsonld=article(datePublished="2023-04-28 18:11")), URL, default_tz=ZoneInfo("Europe/Berlin"))
+    assert (record.published, record.published_source) == ("2023-04-28T18:11:00+02:00", "json-ld, local time")
+
+
+def test_a_date_without_a_time_stays_a_date_and_gets_no_invented_midnight():
+    record = extract(page('<meta property="article:published_time" content="2024-08-22">'), URL)
+    assert (record.published, record.published_source) == ("2024-08-22", "meta, date only")
+
+
+def test_jsonld_wrapped_in_cdata_is_read():
+    block = json.dumps(article(datePublished="2024-08-22T12:30:00+02:00"))
+    html = page().replace("</head>", f'<script type="application/ld+json">//<![CDATA[\n{block}\n//]]></script></head>')
+    assert extract(html, URL).published == "2024-08-22T12:30:00+02:00"
+
+
+def test_the_outlet_named_as_its_domain_spells_it_is_no_author():
+    html = page('<meta name="author" content="Tagesblatt">')
+    assert extract(html, "https://www.tagesblatt.co.at/politik/wahl.html").authors == []
+
+
+def test_a_byline_name_marked_by_its_class_is_read_and_teasers_below_are_not():
+    html = page(body='<p>Do 25.04.24 | 14:07 Uhr | Von <span class="authorname">Jana Roth </span></p>'
+                ).replace("</article>", '</article><aside><span class="authorname">Ole Lund</span></aside>')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_an_article_tag_holding_several_keywords_is_split_and_entities_are_decoded():
+    html = page('<meta property="article:tag" content="Wahl,Bundestag,Bund &amp;amp; Länder">')
+    assert extract(html, URL).tags == ["Wahl", "Bundestag", "Bund & Länder"]
