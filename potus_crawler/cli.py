@@ -41,6 +41,7 @@ from potus_crawler.setting_checks import BadSetting, check_settings
 from potus_crawler.shutdown import ShutdownOnSignals, exit_code
 from potus_crawler.storage import (CHANGED, NEW, UNCHANGED, ArticleStore, DatabaseLocked, DatabaseMissing,
                                    OutdatedSchema, UnreadableDatabase, read_error, read_only_connection)
+from potus_crawler.writer import CrawlDatabase
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
 #: A command given what it cannot use (a bad option or setting, a database or an output it cannot use):
@@ -101,18 +102,40 @@ def run_crawl(settings: Settings) -> CrawlOutcome:
 
     # Once the spider opens: Scrapy replaces the root log handler while it starts the crawl.
     crawler.signals.connect(shorten_tracebacks, signal=signals.spider_opened)
-    shutdown = ShutdownOnSignals(process)
+    shutdown.STOPPED_AT_ONCE.clear()
+    on_signals = ShutdownOnSignals(process)
     # Ours instead of Scrapy's, from before the reactor starts: a signal while it starts stops it too.
-    shutdown.install()
-    process.crawl(crawler)
-    process.start(install_signal_handlers=False)
+    previous_handlers = on_signals.install()
+    try:
+        process.crawl(crawler)
+        process.start(install_signal_handlers=False)
+    finally:
+        # After the crawl a signal ends the command as usual, not a crawl that is over.
+        on_signals.uninstall(previous_handlers)
+        close_database(crawler)
     stats = crawler.stats.get_stats()
-    if shutdown.interrupted_at_once and stats.get(stat_keys.RUN_ID):
+    if on_signals.interrupted_at_once and stats.get(stat_keys.RUN_ID):
         # Stopped at once: the run recorder never saw the spider close.
-        with closing(ArticleStore(settings["POTUS_DB"])) as store:
-            store.finish_run(stats[stat_keys.RUN_ID], "interrupted", finish_reason="stopped at once",
-                             problems=f"stopped at once by a second {signal.Signals(shutdown.first_signal).name}")
-    return CrawlOutcome(stats, shutdown.first_signal)
+        try:
+            with closing(ArticleStore(settings["POTUS_DB"])) as store:
+                store.finish_run(stats[stat_keys.RUN_ID], "interrupted", finish_reason="stopped at once",
+                                 problems=f"stopped at once by a second {signal.Signals(on_signals.first_signal).name}")
+        except sqlite3.Error as error:
+            # The next crawl marks a run left running as interrupted all the same.
+            print(f"potus-crawler: the run could not be marked interrupted now ({error})", file=sys.stderr)
+    # A signal that came once the spider had closed on its own interrupted nothing.
+    interrupted = on_signals.interrupted_at_once or stats.get("finish_reason") == "shutdown"
+    return CrawlOutcome(stats, on_signals.first_signal if interrupted else None)
+
+
+def close_database(crawler) -> None:
+    """Close the crawl's database if the engine never stopped to close it (the spider failed to open)."""
+    try:
+        database = crawler.get_extension(CrawlDatabase)
+    except RuntimeError:  # the crawl ended before its extensions were built
+        return
+    if database is not None:
+        database.close()
 
 
 def checked_settings(overrides: dict) -> Settings:
@@ -192,7 +215,10 @@ def command_crawl(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with crawl_lock(args.db):
-            store = ArticleStore(args.db)
+            try:
+                store = ArticleStore(args.db)
+            except sqlite3.DatabaseError as error:
+                raise read_error(args.db, error) from None
             interrupted = store.mark_interrupted_runs()
             store.close()
             if interrupted:

@@ -72,7 +72,10 @@ class CrawlRunRecorder:
 
     async def spider_closed(self, spider, reason):
         settings, stats = self.crawler.settings, self.crawler.stats.get_stats()
-        run_id = stats[stat_keys.RUN_ID]
+        run_id = stats.get(stat_keys.RUN_ID)
+        if run_id is None:
+            # The spider never opened (its database could not be opened, say): there is no run to record.
+            return
         figures = {column: stats.get(key, 0) for column, key in RUN_COUNTS.items()}
         status_counts = Counter({key.removeprefix(STATUS_STATS_PREFIX): value for key, value in stats.items()
                                  if key.startswith(STATUS_STATS_PREFIX)})

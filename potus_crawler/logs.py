@@ -23,6 +23,8 @@ class ExceptionsInOneLine(logging.Filter):
 
 def tracebacks_in_one_line(level: str) -> None:
     """Install the filter on the root logger's handlers (Scrapy's) unless ``level`` is INFO or DEBUG."""
-    if logging.getLevelName(str(level).upper()) > logging.INFO:
+    text = str(level).strip()
+    number = int(text) if text.isdigit() else logging.getLevelNamesMapping().get(text, logging.INFO)
+    if number > logging.INFO:
         for handler in logging.getLogger().handlers:
             handler.addFilter(ExceptionsInOneLine())

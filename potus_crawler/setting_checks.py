@@ -9,6 +9,7 @@ change on the command line. A ``POTUS_`` name that is no setting of ours (a typo
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -74,10 +75,19 @@ def flag(settings: BaseSettings, name: str) -> str | None:
 
 
 def one_of(*choices: str) -> Check:
+    """Exactly one of ``choices``: the code that reads the setting compares it as written."""
     def check(settings: BaseSettings, name: str) -> str | None:
-        return None if str(settings.get(name)).upper() in {c.upper() for c in choices} else "one of " + ", ".join(choices)
+        return None if str(settings.get(name)) in choices else "one of " + ", ".join(choices)
 
     return check
+
+
+def log_level(settings: BaseSettings, name: str) -> str | None:
+    """What Python's logging takes: a level's name (upper case) or its number."""
+    value = str(settings.get(name)).strip()
+    if value.isdigit() or value in logging.getLevelNamesMapping():
+        return None
+    return "one of CRITICAL, ERROR, WARNING, INFO, DEBUG (upper case), or a level's number"
 
 
 def time_zone(settings: BaseSettings, name: str) -> str | None:
@@ -169,7 +179,7 @@ RULES: dict[str, Check] = {
     "CLOSESPIDER_ITEMCOUNT": whole(0),
     "CLOSESPIDER_PAGECOUNT": whole(0),
     "CLOSESPIDER_ERRORCOUNT": whole(0),
-    "LOG_LEVEL": one_of("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"),
+    "LOG_LEVEL": log_level,
     "STATS_DUMP": flag,
 }
 #: Project settings that need no check: paths and templates a developer sets in settings.py.

@@ -43,9 +43,16 @@ class ShutdownOnSignals:
         self.process = process
         self.received: list[int] = []
 
-    def install(self) -> None:
+    def install(self) -> dict:
+        """Take over the signals; returns the handlers they had, for ``uninstall``."""
+        previous = {signum: signal.getsignal(signum) for signum in SIGNALS}
         for signum in SIGNALS:
             signal.signal(signum, self.on_signal)
+        return previous
+
+    def uninstall(self, previous: dict) -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
     @property
     def first_signal(self) -> int | None:

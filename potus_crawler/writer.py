@@ -180,4 +180,6 @@ class CrawlDatabase:
         return self.writer.busy_seconds
 
     def close(self) -> None:
-        self.writer.close()
+        """Idempotent: the engine's stop closes it, and a crawl whose spider never opened closes it after."""
+        if self.writer.thread.is_alive():
+            self.writer.close()

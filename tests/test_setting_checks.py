@@ -24,7 +24,10 @@ from potus_crawler.setting_checks import BadSetting, check_settings
     ("DOWNLOAD_TIMEOUT=0", "a number above 0"),
     ("DOWNLOAD_DELAY=nan", "a number from 0 up"),
     ("ROBOTSTXT_OBEY=maybe", "1/0, true/false"),
-    ("LOG_LEVEL=LOUD", "one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    ("LOG_LEVEL=LOUD", "one of CRITICAL, ERROR, WARNING, INFO, DEBUG (upper case), or a level's number"),
+    # Logging takes level names in upper case only, and a profile or progress mode as written.
+    ("LOG_LEVEL=info", "one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    ("POTUS_PROGRESS=OFF", "one of line, log, off"),
     ("POTUS_RECHECK_SINCE=next blursday", "a date such as 2025-03-10"),
     ("POTUS_FEEDS=feed/", "each starting with /"),
     ("POTUS_PROGRESS=sometimes", "one of line, log, off"),
@@ -65,6 +68,11 @@ def test_a_base_url_that_is_no_web_address_is_refused(tmp_path, capsys):
     assert "POTUS_BASE_URL='potusnews.news' is not allowed: an http:// or https:// address" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("level", ["INFO", "WARN", "20", 10])
+def test_every_log_level_logging_takes_is_allowed(level):
+    check_settings(crawl_settings({"LOG_LEVEL": level}))
+
+
 def test_the_project_defaults_pass_every_check():
     check_settings(crawl_settings({}))
 
@@ -89,3 +97,12 @@ def test_bad_setting_is_a_value_error_naming_the_setting():
     with pytest.raises(BadSetting) as raised:
         check_settings(crawl_settings({"RETRY_TIMES": "-2"}))
     assert raised.value.name == "RETRY_TIMES" and isinstance(raised.value, ValueError)
+
+
+def test_a_damaged_database_is_one_line_before_the_crawl(tmp_path, capsys):
+    db = tmp_path / "potus.db"
+    # A SQLite header, then no database: the check of the header passes, opening it does not.
+    db.write_bytes(b"SQLite format 3\x00" + b"junk" * 4096)
+    assert main(["crawl", "--db", str(db), "--base-url", "http://127.0.0.1:9"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"potus-crawler crawl: {db}") and err.count("\n") == 1 and "Traceback" not in err
