@@ -20,7 +20,6 @@ from contextlib import ExitStack, closing
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -37,7 +36,7 @@ from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.logs import tracebacks_in_one_line
 from potus_crawler.monitor import stored_fill_rates
 from potus_crawler.output import OutputUnwritable, output_file, standard_output
-from potus_crawler.setting_checks import BadSetting, check_settings
+from potus_crawler.setting_checks import BadSetting, check_settings, is_web_address
 from potus_crawler.shutdown import ShutdownOnSignals, exit_code
 from potus_crawler.storage import (CHANGED, NEW, UNCHANGED, ArticleStore, DatabaseLocked, DatabaseMissing,
                                    OutdatedSchema, UnreadableDatabase, read_error, read_only_connection)
@@ -180,8 +179,7 @@ def whole_number(low: int, high: int | None = None):
 
 
 def web_address(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_web_address(text):
         raise argparse.ArgumentTypeError(f"not an http:// or https:// address: {text!r}")
     return text
 

@@ -100,9 +100,14 @@ def time_zone(settings: BaseSettings, name: str) -> str | None:
     return None
 
 
+def is_web_address(text: str) -> bool:
+    """An http:// or https:// URL naming a host: what a crawl can start from, or a page came from."""
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def web_address(settings: BaseSettings, name: str) -> str | None:
-    parts = urlsplit(str(settings.get(name) or ""))
-    return None if parts.scheme in ("http", "https") and parts.hostname else "an http:// or https:// address"
+    return None if is_web_address(str(settings.get(name) or "")) else "an http:// or https:// address"
 
 
 def text(settings: BaseSettings, name: str) -> str | None:

@@ -11,7 +11,6 @@ the next one stop early in a listing whose articles it did not all store.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from concurrent.futures import Future
 from functools import partial
@@ -55,24 +54,22 @@ class SQLiteStorePipeline:
     def run_id(self) -> int | None:
         return self.stats.get_value(stat_keys.RUN_ID)
 
-    def write(self, method, *args, **kwargs) -> asyncio.Future:
-        return self.database.run(method, *args, **kwargs)
-
     async def process_item(self, item):
         if isinstance(item, FetchedArticle):
-            outcome = await self.write(ArticleStore.save_article, item.record, self.run_id, found_by=item.found_by,
-                                       etag=item.etag, http_last_modified=item.http_last_modified)
+            outcome = await self.database.run(ArticleStore.save_article, item.record, self.run_id,
+                                              found_by=item.found_by, etag=item.etag,
+                                              http_last_modified=item.http_last_modified)
             self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[outcome])
         elif isinstance(item, ArticleNotModified):
-            await self.write(ArticleStore.mark_not_modified, item.url, self.run_id)
+            await self.database.run(ArticleStore.mark_not_modified, item.url, self.run_id)
             self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[UNCHANGED])
         elif isinstance(item, ArticleGone):
-            if await self.write(ArticleStore.mark_gone, item.url, item.http_status, self.run_id):
+            if await self.database.run(ArticleStore.mark_gone, item.url, item.http_status, self.run_id):
                 self.stats.inc_value(stat_keys.ARTICLES_GONE)
         elif isinstance(item, ListingWalked):
             self.walked_listings.append(item.url)
         elif isinstance(item, PageFailure):
-            await self.write(ArticleStore.record_failure, item.url, item.reason, item.http_status, self.run_id)
+            await self.database.run(ArticleStore.record_failure, item.url, item.reason, item.http_status, self.run_id)
             self.stats.inc_value(stat_keys.FAILURES)
         return item
 
