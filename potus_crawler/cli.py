@@ -105,13 +105,17 @@ def run_crawl(settings: Settings) -> CrawlOutcome:
     on_signals = ShutdownOnSignals(process)
     # Ours instead of Scrapy's, from before the reactor starts: a signal while it starts stops it too.
     previous_handlers = on_signals.install()
+    failures = []
     try:
-        process.crawl(crawler)
+        # A spider that cannot start (a bad seeds file) fails this Deferred; it is raised once the reactor is down.
+        process.crawl(crawler).addErrback(failures.append)
         process.start(install_signal_handlers=False)
     finally:
         # After the crawl a signal ends the command as usual, not a crawl that is over.
         on_signals.uninstall(previous_handlers)
         close_database(crawler)
+    for failure in failures:
+        failure.raiseException()
     stats = crawler.stats.get_stats()
     if on_signals.interrupted_at_once and stats.get(stat_keys.RUN_ID):
         # Stopped at once: the run recorder never saw the spider close.

@@ -285,3 +285,12 @@ def test_every_option_of_an_analysts_command_says_its_default(capsys, command):
     for entry in entries:
         if not entry.startswith("h, --help"):
             assert "(default: " in " ".join(entry.split()) or "(required" in entry, entry
+
+
+def test_a_seeds_file_that_is_not_utf8_text_is_refused_in_one_line_before_any_request(tmp_path):
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_bytes("https://potusnews.news/category/política/\n".encode("latin-1"))
+    db = tmp_path / "potus.db"
+    result = run_cli("crawl", "--db", str(db), "--base-url", "http://127.0.0.1:9", "-s", f"POTUS_SEEDS={seeds}")
+    assert_one_line(result, 2, "crawl", f"setting POTUS_SEEDS='{seeds}' is not allowed",
+                    "a readable UTF-8 file of start URLs (it is not UTF-8 text)")

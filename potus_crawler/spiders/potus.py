@@ -101,6 +101,8 @@ class PotusSpider(scrapy.Spider):
                                                          "names none: give -a base_url=URL)")
         spider.base_url = base_url.rstrip("/")
         spider.seeds = getattr(spider, "seeds", None) or settings["POTUS_SEEDS"]
+        # Read before the crawl starts: an unreadable file is a bad setting, not a traceback mid-start.
+        spider.seed_list = spider.seed_urls()
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         spider.site_timezone = site_timezone(settings["POTUS_TIMEZONE"])
         spider.frontier = Frontier(
@@ -132,7 +134,7 @@ class PotusSpider(scrapy.Spider):
         self.logger.info("%d articles stored, %d due for a re-check, %d failed pages to retry",
                          len(frontier.known), len(due), len(retries))
 
-        seeds = self.seed_urls()
+        seeds = self.seed_list
         yield self.discovery_request(self.base_url + "/", self.parse_listing, "menu")
         for url in [self.on_site(path) for path in self.settings.getlist("POTUS_FEEDS")] + [s + "feed/" for s in seeds]:
             yield self.discovery_request(url, self.parse_feed, "feed", errback=self.source_missing)
@@ -158,7 +160,12 @@ class PotusSpider(scrapy.Spider):
         if not path.is_file():
             self.logger.warning("Seeds file %s not found: starting from the menu alone", path)
             return []
-        lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            raise BadSetting("POTUS_SEEDS", str(path), f"a readable UTF-8 file of start URLs ({reason})") from None
+        lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
         return [self.on_site(line) for line in lines if line]
 
     def on_site(self, url: str) -> str:
