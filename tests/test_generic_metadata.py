@@ -55,6 +55,43 @@ def test_a_dash_inside_the_headline_is_kept_without_a_site_name_to_match():
     assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
 
 
+def test_og_title_is_preferred_to_a_differing_jsonld_headline():
+    html = page('<meta property="og:title" content="Knappe Mehrheit für die Koalition">', "<h1>Wahl entschieden</h1>",
+                jsonld=article(headline="Wahl 2024: Ergebnis, Sitzverteilung und Koalitionen im Überblick"))
+    assert extract(html, URL).title == "Knappe Mehrheit für die Koalition"
+
+
+def test_labels_around_the_confirmed_headline_in_og_title_are_dropped():
+    html = page('<meta property="og:title" content="Landtagswahl | Wahl entschieden | Politik">',
+                "<h1>Wahl entschieden</h1>", jsonld=article(headline="Wahl entschieden"))
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_a_kicker_every_metadata_source_states_is_kept():
+    html = page('<meta property="og:title" content="Nach der Auszählung: Wahl entschieden">',
+                "<h1>Wahl entschieden</h1>", jsonld=article(headline="Nach der Auszählung: Wahl entschieden"))
+    assert extract(html, URL).title == "Nach der Auszählung: Wahl entschieden"
+
+
+def test_the_visible_headline_and_document_title_confirm_the_headline_without_jsonld():
+    html = page('<meta property="og:title" content="Wahl entschieden | Tagesblatt">', "<h1>Wahl entschieden</h1>")
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_the_site_name_after_a_full_width_colon_is_stripped():
+    html = page('<meta property="og:title" content="衆院選の結果確定：東西新聞デジタル">'
+                '<meta property="og:site_name" content="東西新聞デジタル">')
+    assert extract(html, URL).title == "衆院選の結果確定"
+
+
+def test_a_suffix_the_visible_headline_ends_in_is_no_site_name():
+    html = page('<meta property="og:title" content="Bericht: Aktivistin getötet - Justiz dementiert">',
+                "<h1>Neu: Bericht: Aktivistin getötet - Justiz dementiert</h1>"
+                ).replace("<title>Wahl entschieden</title>",
+                          "<title>Neu: Bericht: Aktivistin getötet - Justiz dementiert</title>")
+    assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
+
+
 # -- authors -----------------------------------------------------------------------------------------
 
 def test_the_article_nested_as_the_webpage_main_entity_gives_its_author():
