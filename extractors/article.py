@@ -316,7 +316,7 @@ class ArticlePage:
         """The last update; the publication date itself when the page names no other."""
         found = dates.first_plausible(self.modified_candidates, self.default_tz, page_tz=self.page_zone)
         if found is None and self.published is not None:
-            return FoundDate(self.published.value, self.published.raw, "published")
+            return FoundDate(self.published.value, self.published.raw, "published", self.published.precision)
         return found
 
     @cached_property
@@ -491,9 +491,11 @@ class ArticlePage:
             published=published and published.value,
             published_raw=published and published.raw,
             published_source=published and published.source,
+            published_precision=published and published.precision,
             modified=modified and modified.value,
             modified_raw=modified and modified.raw,
             modified_source=modified and modified.source,
+            modified_precision=modified and modified.precision,
             categories=self.categories,
             tags=self.tags,
             language=self.language,

@@ -178,18 +178,20 @@ def test_a_time_without_a_zone_takes_the_offset_of_the_pages_other_dates():
     html = page('<meta name="date" content="2023-04-28T18:11:01+02:00">',
                 jsonld=article(datePublished="2023-04-28 18:11:01.0", dateModified="2023-04-28T18:43:01"))
     record = extract(html, URL)
-    assert (record.published, record.published_source) == ("2023-04-28T18:11:01+02:00", "json-ld")
-    assert record.modified == "2023-04-28T18:43:01+02:00"
+    assert (record.published, record.published_source, record.published_precision) == (
+        "2023-04-28T18:11:01+02:00", "json-ld", "instant")
+    assert (record.modified, record.modified_precision) == ("2023-04-28T18:43:01+02:00", "instant")
 
 
 def test_a_time_without_any_zone_on_the_page_is_taken_in_the_profile_zone_and_said_so():
     record = extract(page(jsonld=article(datePublished="2023-04-28 18:11")), URL, default_tz=ZoneInfo("Europe/Berlin"))
-    assert (record.published, record.published_source) == ("2023-04-28T18:11:00+02:00", "json-ld, local time")
+    assert (record.published, record.published_source, record.published_precision) == (
+        "2023-04-28T18:11:00+02:00", "json-ld", "local")
 
 
 def test_a_date_without_a_time_stays_a_date_and_gets_no_invented_midnight():
     record = extract(page('<meta property="article:published_time" content="2024-08-22">'), URL)
-    assert (record.published, record.published_source) == ("2024-08-22", "meta, date only")
+    assert (record.published, record.published_source, record.published_precision) == ("2024-08-22", "meta", "date")
 
 
 def test_jsonld_wrapped_in_cdata_is_read():
