@@ -55,12 +55,18 @@ AUTHOR_METAS = (
     '//meta[@name="parsely-author" or @name="sailthru.author" or @name="DCSext.author"'
     ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"'
     ' or @name="twitter:misc:Written by"]/@content',
+    # Yoast's share card: the "Written by" label in twitter:labelN, the byline in the twitter:dataN beside it.
+    '//meta[@name=concat("twitter:data", substring-after('
+    '//meta[starts-with(@name, "twitter:label") and @content="Written by"]/@name, "twitter:label"))]/@content',
 )
 #: A byline only the visible markup gives: schema.org microdata, a link marked as the author's, a name the
 #: byline's class marks. The first of each: teasers of other posts further down the page mark theirs alike.
 VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
                    ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
                    '(//a[@rel="author"])[1]',
+                   # A byline's link to the writer's archive page: /author/<slug>, /autoren/name/<slug>.
+                   '(//a[contains(@href, "/author/") or contains(@href, "/authors/") or contains(@href, "/autor/")'
+                   ' or contains(@href, "/autoren/")][not(ancestor::nav or ancestor::footer)])[1]',
                    f"(//*[{has_class('authorname')} or {has_class('author-name')} or {has_class('byline__name')}])[1]")
 
 #: The page's own keywords, tried in order (the first that gives any wins): Google News's ``news_keywords``

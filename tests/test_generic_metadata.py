@@ -138,6 +138,20 @@ def test_the_outlet_as_author_is_dropped_for_the_next_source():
     assert extract(html, URL).authors == ["Jana Roth"]
 
 
+def test_yoasts_written_by_share_label_names_the_author_where_meta_author_is_an_email():
+    html = page('<meta name="author" content="j.roth@news.example.org">'
+                '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jana Roth">'
+                '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="4 Minuten">')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_bylines_link_to_the_writers_archive_names_the_author_and_the_menus_links_do_not():
+    html = page(body='<nav><a href="/autoren/">Alle Autoren</a></nav>'
+                     '<header><h1>Wahl entschieden</h1><p>von <a href="/autoren/name/jana-roth">Dr. Jana Roth</a></p>'
+                     '</header>')
+    assert extract(html, URL).authors == ["Dr. Jana Roth"]
+
+
 # -- topics ------------------------------------------------------------------------------------------
 
 def test_news_keywords_give_the_tags():
