@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 def has_class(name: str) -> str:
     """XPath predicate body matching one whole class name, as CSS ``.name`` does."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    # The plain contains() first: it turns most elements away before the costly string building.
+    return f"(contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
 
 
 def meta_property(name: str) -> str:
@@ -55,9 +56,9 @@ AUTHOR_METAS = (
     '//meta[@name="parsely-author" or @name="sailthru.author" or @name="DCSext.author"'
     ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"'
     ' or @name="twitter:misc:Written by"]/@content',
-    # Yoast's share card: the "Written by" label in twitter:labelN, the byline in the twitter:dataN beside it.
-    '//meta[@name=concat("twitter:data", substring-after('
-    '//meta[starts-with(@name, "twitter:label") and @content="Written by"]/@name, "twitter:label"))]/@content',
+    # Yoast's share card: the "Written by" label in twitter:labelN, the byline in the twitter:dataN after it.
+    '//meta[@content="Written by" and starts-with(@name, "twitter:label")]'
+    '/following-sibling::meta[1][starts-with(@name, "twitter:data")]/@content',
 )
 #: A byline only the visible markup gives: schema.org microdata, a link marked as the author's, a name the
 #: byline's class marks. The first of each: teasers of other posts further down the page mark theirs alike.
