@@ -141,7 +141,8 @@ def test_the_outlet_as_author_is_dropped_for_the_next_source():
 def test_yoasts_written_by_share_label_names_the_author_where_meta_author_is_an_email():
     html = page('<meta name="author" content="j.roth@news.example.org">'
                 '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jana Roth">'
-                '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="4 Minuten">')
+                '<meta name="twitter:label2" content="Est. reading time">'
+                '<meta name="twitter:data2" content="4 Minuten">')
     assert extract(html, URL).authors == ["Jana Roth"]
 
 
