@@ -3,8 +3,8 @@
     python -m benchmarks.real_metadata [BENCH] [--out DIR]
 
 BENCH (default ``../shared/bench/metadata`` from the project root) holds ``pages/<id>.html.gz``,
-``expected.json`` and ``score.py``. Each extractor runs over every page in this one process
-(pages are read and decompressed before the clock starts) and its predictions are written in
+``expected.json`` and ``score.py``. The extractors take turns on each page in this one process
+(pages are read and decompressed before the clock starts), and each one's predictions are written in
 ``score.py``'s format, our tags as topics; ``score.py`` then scores them all in one table.
 newspaper4k is measured when installed (``pip install -e '.[bench]'``). Speed is ms per page,
 and as a ratio of trafilatura's pages per second measured in the same run.
@@ -90,12 +90,21 @@ def load_pages(bench: Path) -> tuple[dict[str, dict], dict[str, str]]:
     return expected, pages
 
 
-def run(extractor: Callable[[str, str], Prediction], pages: dict[str, str],
-        expected: dict[str, dict]) -> tuple[dict[str, Prediction], float]:
-    """Predictions by page id, and the seconds they took."""
-    started = time.perf_counter()
-    predictions = {key: extractor(html, expected[key]["url"]) for key, html in pages.items()}
-    return predictions, time.perf_counter() - started
+def run(extractors: dict[str, Callable[[str, str], Prediction]], pages: dict[str, str],
+        expected: dict[str, dict]) -> tuple[dict[str, dict[str, Prediction]], dict[str, float]]:
+    """Each extractor's predictions by page id, and the seconds each took.
+
+    The extractors take turns page by page: the machine's load, which comes and goes over a run, then
+    weighs on each of them alike, and their ratio holds where their separate totals would not.
+    """
+    predictions: dict[str, dict[str, Prediction]] = {name: {} for name in extractors}
+    seconds = dict.fromkeys(extractors, 0.0)
+    for key, html in pages.items():
+        for name, extractor in extractors.items():
+            started = time.perf_counter()
+            predictions[name][key] = extractor(html, expected[key]["url"])
+            seconds[name] += time.perf_counter() - started
+    return predictions, seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         out = args.out or Path(scratch)
         out.mkdir(parents=True, exist_ok=True)
-        seconds, files = {}, []
-        for name, extractor in extractors().items():
-            predictions, seconds[name] = run(extractor, pages, expected)
+        predictions, seconds = run(extractors(), pages, expected)
+        files = []
+        for name, predicted in predictions.items():
             files.append(out / f"{name}.json")
-            files[-1].write_text(json.dumps(predictions, ensure_ascii=False, indent=1, default=str), "utf-8")
+            files[-1].write_text(json.dumps(predicted, ensure_ascii=False, indent=1, default=str), "utf-8")
         subprocess.run([sys.executable, str(args.bench / "score.py"), str(args.bench / "expected.json"),
                         *map(str, files)], check=True)
     for name, taken in seconds.items():

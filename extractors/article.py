@@ -38,7 +38,10 @@ NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 MAX_NAME_WORDS = 5
 #: Under these, a country's domains are registered one level down: ``example.co.uk``.
 SECOND_LEVEL_DOMAINS = frozenset({"co", "com", "net", "org", "ac", "gov", "or", "ne"})
-TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
+TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ", "：", "ㅣ", " ㅣ ")
+#: What divides a headline from a label beside it: a section or kicker before it, a section or site after it.
+LABEL_BEFORE = re.compile(r"[|:：/»·–—-]\s*$")
+LABEL_AFTER = re.compile(r"^\s*[|:：/»·–—ㅣ-]")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
 #: lxml refuses a str that still declares its byte encoding.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -81,6 +84,16 @@ def keyword_list(value: object) -> list[str]:
     if isinstance(value, str):
         return value.split(",")
     return [keyword for keyword in value if isinstance(keyword, str)] if isinstance(value, list) else []
+
+
+def unlabelled(title: str, headline: str) -> str:
+    """``headline`` where ``title`` is it with labels around it ("Section | Headline - Site"), else ``title``."""
+    before, found, after = title.partition(headline)
+    if not found or title == headline:
+        return title
+    if (not before or LABEL_BEFORE.search(before)) and (not after or LABEL_AFTER.match(after)):
+        return headline
+    return title
 
 
 def element_text(found: object) -> str:
@@ -158,15 +171,42 @@ class ArticlePage:
 
     @cached_property
     def title(self) -> str:
+        """og:title, the headline its publisher gives the article to be shared, before the JSON-LD headline,
+        which is often a search engine's variant; but where og:title is the page's confirmed headline with
+        labels around it (a section, a kicker, a site name not otherwise stated), that headline."""
         if self.rules:
             from_rules = self.first(self.rules.title)
             if from_rules:
                 return from_rules
+        sources = (self.first(selectors.OG_TITLE), self.jsonld_headline, self.visible_headline, self.document_title)
+        chosen = next((self.without_site_name(clean_text(unescape(title))) for title in sources if title), "")
+        confirmed = self.confirmed_headline
+        return unlabelled(chosen, confirmed) if confirmed else chosen
+
+    @cached_property
+    def confirmed_headline(self) -> str | None:
+        """The headline the page's other sources agree on: the JSON-LD headline where the visible one is the same
+        or missing; without a JSON-LD headline, the visible one where the document title is the same."""
+        headline, visible = self.jsonld_headline, self.visible_headline
+        if headline:
+            return self.without_site_name(headline) if visible in (None, headline) else None
+        if visible and self.document_title and visible == self.without_site_name(self.document_title):
+            return visible
+        return None
+
+    @cached_property
+    def jsonld_headline(self) -> str | None:
         headline = self.jsonld_value("headline")
         # CMSs often write the JSON-LD headline HTML-escaped ("&#8216;", "&quot;").
-        titles = (headline if isinstance(headline, str) else None, self.first(selectors.OG_TITLE),
-                  self.first(selectors.HEADINGS_1), self.first(selectors.DOCUMENT_TITLE))
-        return next((self.without_site_name(clean_text(unescape(title))) for title in titles if title), "")
+        return clean_text(unescape(headline)) if isinstance(headline, str) else None
+
+    @cached_property
+    def visible_headline(self) -> str | None:
+        return self.first(selectors.HEADINGS_1)
+
+    @cached_property
+    def document_title(self) -> str | None:
+        return self.first(selectors.DOCUMENT_TITLE)
 
     @cached_property
     def site_names(self) -> list[str]:
@@ -178,11 +218,14 @@ class ArticlePage:
     @cached_property
     def repeated_title_suffix(self) -> str | None:
         """A suffix that two different titles of the page end in is no part of either headline."""
-        titles = {title for title in (self.first(selectors.OG_TITLE), self.first(selectors.DOCUMENT_TITLE)) if title}
+        titles = {title for title in (self.first(selectors.OG_TITLE), self.document_title) if title}
+        # Unless the headline itself ends so: "Bericht: Aktivistin getötet - Justiz dementiert".
+        headlines = [title for title in (self.visible_headline, self.jsonld_headline) if title]
         for separator in TITLE_SEPARATORS:
             suffixes = {title.rpartition(separator)[2] for title in titles if separator in title}
             if len(titles) == 2 and all(separator in title for title in titles) and len(suffixes) == 1:
-                return suffixes.pop()
+                suffix = suffixes.pop()
+                return None if any(headline.endswith(suffix) for headline in headlines) else suffix
         return None
 
     def without_site_name(self, title: str) -> str:
@@ -273,7 +316,7 @@ class ArticlePage:
         """The last update; the publication date itself when the page names no other."""
         found = dates.first_plausible(self.modified_candidates, self.default_tz, page_tz=self.page_zone)
         if found is None and self.published is not None:
-            return FoundDate(self.published.value, self.published.raw, "published")
+            return FoundDate(self.published.value, self.published.raw, "published", self.published.precision)
         return found
 
     @cached_property
@@ -448,9 +491,11 @@ class ArticlePage:
             published=published and published.value,
             published_raw=published and published.raw,
             published_source=published and published.source,
+            published_precision=published and published.precision,
             modified=modified and modified.value,
             modified_raw=modified and modified.raw,
             modified_source=modified and modified.source,
+            modified_precision=modified and modified.precision,
             categories=self.categories,
             tags=self.tags,
             language=self.language,

@@ -24,11 +24,9 @@ URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3
 JSON_LD, META, TIME_ELEMENT, BYLINE, URL = "json-ld", "meta", "time-element", "byline", "url"
 
 
-#: Appended to a source whose date names no time of day: the value is a date only, never a midnight.
-DATE_ONLY = ", date only"
-#: Appended to a source whose time names no zone and no date on the page gives an offset: the value is the
-#: wall-clock time taken in the site's profile zone.
-LOCAL_TIME = ", local time"
+#: How exact a found date is: a moment whose offset the page states (on the date itself or on its other dates),
+#: a wall-clock time the page gives no zone for (taken in the site's profile zone), or a day with no time.
+INSTANT, LOCAL, DATE = "instant", "local", "date"
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,10 @@ class FoundDate:
     value: str
     #: The string as the page gave it.
     raw: str
-    #: Which kind of source gave it: json-ld, meta, time-element, byline or url; plus ``DATE_ONLY`` or
-    #: ``LOCAL_TIME`` where the value is less than an instant.
+    #: Which kind of source gave it: json-ld, meta, time-element, byline or url.
     source: str
+    #: ``INSTANT``, ``LOCAL`` or ``DATE``.
+    precision: str
 
 
 def plausible(moment: datetime, now: datetime) -> bool:
@@ -77,11 +76,12 @@ def first_plausible(candidates: Iterable[tuple[str, object]], default_tz: tzinfo
             continue
         if is_date_only(raw):
             if plausible(moment.replace(tzinfo=moment.tzinfo or default_tz), now):
-                return FoundDate(moment.date().isoformat(), raw.strip(), source + DATE_ONLY)
+                return FoundDate(moment.date().isoformat(), raw.strip(), source, DATE)
             continue
+        precision = INSTANT
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=page_tz or default_tz)
-            source += "" if page_tz else LOCAL_TIME
+            precision = INSTANT if page_tz else LOCAL
         if plausible(moment, now):
-            return FoundDate(moment.isoformat(), raw.strip(), source)
+            return FoundDate(moment.isoformat(), raw.strip(), source, precision)
     return None

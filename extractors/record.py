@@ -42,15 +42,19 @@ class ArticleRecord:
     published: str | None = None
     #: The date string exactly as the page gave it, before normalization.
     published_raw: str | None = None
-    #: Where ``published`` came from: ``json-ld``, ``meta``, ``time-element``, ``byline`` or ``url``; and its
-    #: precision where it is less than an instant: ``, date only`` or ``, local time`` (no zone on the page:
-    #: the site's profile zone), e.g. ``url, date only``.
+    #: Where ``published`` came from: ``json-ld``, ``meta``, ``time-element``, ``byline`` or ``url``.
     published_source: str | None = None
+    #: How exact ``published`` is: ``instant`` (a moment, its offset stated on the page), ``local`` (a
+    #: wall-clock time the page names no zone for, taken in the site's profile zone) or ``date`` (a bare date:
+    #: the page names no time of day, and none is invented). None with ``published``.
+    published_precision: str | None = None
     #: ISO 8601 with offset; equal to ``published`` when the page was never updated.
     modified: str | None = None
     modified_raw: str | None = None
     #: As ``published_source``, or ``published`` when the page gives no separate modified date.
     modified_source: str | None = None
+    #: As ``published_precision``, of ``modified``.
+    modified_precision: str | None = None
     #: Category names (the site's sections), the primary (the one the theme labels) first.
     categories: list[str] = field(default_factory=list)
     #: The page's own keywords or tags, never its sections; one per name whatever its case.

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 def has_class(name: str) -> str:
     """XPath predicate body matching one whole class name, as CSS ``.name`` does."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    # The plain contains() first: it turns most elements away before the costly string building.
+    return f"(contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
 
 
 def meta_property(name: str) -> str:
@@ -55,12 +56,18 @@ AUTHOR_METAS = (
     '//meta[@name="parsely-author" or @name="sailthru.author" or @name="DCSext.author"'
     ' or @name="cXenseParse:author" or @name="dc.creator" or @name="DC.creator"'
     ' or @name="twitter:misc:Written by"]/@content',
+    # Yoast's share card: the "Written by" label in twitter:labelN, the byline in the twitter:dataN after it.
+    '//meta[@content="Written by" and starts-with(@name, "twitter:label")]'
+    '/following-sibling::meta[1][starts-with(@name, "twitter:data")]/@content',
 )
 #: A byline only the visible markup gives: schema.org microdata, a link marked as the author's, a name the
 #: byline's class marks. The first of each: teasers of other posts further down the page mark theirs alike.
 VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
                    ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
                    '(//a[@rel="author"])[1]',
+                   # A byline's link to the writer's archive page: /author/<slug>, /autoren/name/<slug>.
+                   '(//a[contains(@href, "/author/") or contains(@href, "/authors/") or contains(@href, "/autor/")'
+                   ' or contains(@href, "/autoren/")][not(ancestor::nav or ancestor::footer)])[1]',
                    f"(//*[{has_class('authorname')} or {has_class('author-name')} or {has_class('byline__name')}])[1]")
 
 #: The page's own keywords, tried in order (the first that gives any wins): Google News's ``news_keywords``

@@ -33,16 +33,17 @@ LINKED_TERMS = (
 )
 
 #: Record fields stored as columns of ``articles`` under their own name.
-ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "published_source", "modified",
-                   "modified_raw", "modified_source", "language", "source_url", "image_url", "description",
-                   "word_count", "extracted_with")
+ARTICLE_COLUMNS = ("url", "title", "body", "published", "published_raw", "published_source", "published_precision",
+                   "modified", "modified_raw", "modified_source", "modified_precision", "language", "source_url",
+                   "image_url", "description", "word_count", "extracted_with")
 #: A stored article differs from a fetched one when one of these does; the stored one becomes a revision.
 VERSIONED_COLUMNS = ("title", "body", "published", "modified")
 #: Fields a new extraction may not empty: a page that lost them (a layout change, a broken page)
 #: keeps what was stored. Lists of authors, categories and tags are kept the same way, and related links
 #: where the generic path extracted (see save_article).
-KEPT_WHEN_MISSING = ("published", "published_raw", "published_source", "modified", "modified_raw", "modified_source",
-                     "language", "source_url", "image_url", "description")
+KEPT_WHEN_MISSING = ("published", "published_raw", "published_source", "published_precision", "modified",
+                     "modified_raw", "modified_source", "modified_precision", "language", "source_url", "image_url",
+                     "description")
 #: What a revision keeps of the version it replaces.
 REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "word_count", "last_checked")
 
@@ -352,6 +353,31 @@ def add_run_rule_sets_and_fill_rates(db: Database) -> None:
         where fill_published is not null or fill_authors is not null""")
     db.execute("alter table crawl_runs drop column fill_published")
     db.execute("alter table crawl_runs drop column fill_authors")
+
+
+@migrations()
+def add_date_precision(db: Database) -> None:
+    """How exact each stored date is, in columns of its own: ``instant``, ``local`` or ``date``. Rows stored while
+    the precision was a suffix of the date's source (``url, date only``, ``json-ld, local time``) get it from
+    there and lose the suffix; other rows with a date source are instants; rows without one stay null."""
+    run_script(db, """
+        ALTER TABLE "articles" ADD COLUMN "published_precision" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "modified_precision" TEXT;
+        UPDATE "articles" SET "published_precision" = CASE
+            WHEN "published_source" LIKE '%, date only' THEN 'date'
+            WHEN "published_source" LIKE '%, local time' THEN 'local'
+            ELSE 'instant' END
+        WHERE "published" IS NOT NULL AND "published_source" IS NOT NULL;
+        UPDATE "articles" SET "modified_precision" = CASE
+            WHEN "modified_source" = 'published' THEN "published_precision"
+            WHEN "modified_source" LIKE '%, date only' THEN 'date'
+            WHEN "modified_source" LIKE '%, local time' THEN 'local'
+            ELSE 'instant' END
+        WHERE "modified" IS NOT NULL AND "modified_source" IS NOT NULL;
+        UPDATE "articles" SET
+            "published_source" = replace(replace("published_source", ', date only', ''), ', local time', ''),
+            "modified_source" = replace(replace("modified_source", ', date only', ''), ', local time', '');
+        """)
 
 
 @dataclass(frozen=True)

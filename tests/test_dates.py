@@ -37,7 +37,7 @@ ALL_SOURCES = dict(jsonld="2025-03-03T10:00:00-05:00", meta="2025-03-03T16:00:00
 ])
 def test_the_most_trusted_source_wins(missing, source, value):
     record = extract(page(**{k: v for k, v in ALL_SOURCES.items() if k not in missing}), "https://example.com/story/")
-    assert (record.published, record.published_source) == (value, source)
+    assert (record.published, record.published_source, record.published_precision) == (value, source, "instant")
     assert record.published_raw == ALL_SOURCES[{"json-ld": "jsonld", "time-element": "time"}.get(source, source)]
 
 
@@ -49,18 +49,19 @@ def test_impossible_dates_are_passed_over(impossible):
 
 def test_date_in_the_url_is_the_last_resort():
     record = extract(page(), "https://example.com/2019/11/18/committee-weighs-proposal/")
-    assert (record.published, record.published_raw, record.published_source) == (
-        "2019-11-18", "2019-11-18", "url, date only")
+    assert (record.published, record.published_raw, record.published_source, record.published_precision) == (
+        "2019-11-18", "2019-11-18", "url", "date")
 
 
 def test_dates_without_offset_take_the_site_zone():
     record = extract(page(meta="2025-07-04T09:00:00"), "https://example.com/story/", ZoneInfo("America/New_York"))
-    assert record.published == "2025-07-04T09:00:00-04:00"
+    assert (record.published, record.published_precision) == ("2025-07-04T09:00:00-04:00", "local")
 
 
 def test_modified_is_the_published_date_when_the_page_names_none():
     record = extract(page(meta="2025-03-03T16:00:00+01:00"), "https://example.com/story/")
-    assert (record.modified, record.modified_source) == ("2025-03-03T16:00:00+01:00", "published")
+    assert (record.modified, record.modified_source, record.modified_precision) == (
+        "2025-03-03T16:00:00+01:00", "published", "instant")
     updated = extract(page(meta="2025-03-03T16:00:00+01:00", modified_meta="2025-03-05T08:30:00+01:00"),
                       "https://example.com/story/")
     assert (updated.modified, updated.modified_source) == ("2025-03-05T08:30:00+01:00", "meta")
@@ -74,8 +75,9 @@ def test_smartmag_byline_date_serves_when_machine_readable_dates_are_gone():
     html = re.sub(r'(<time class="post-date") datetime="[^"]*"', r"\1", html)
     record = extract(html, expected["url"])
     day = expected["published"][:10]
-    assert (record.published, record.published_source) == (day, "byline, date only")
-    assert record.modified_source == "byline, date only" and record.modified[:10] == expected["modified"][:10]
+    assert (record.published, record.published_source, record.published_precision) == (day, "byline", "date")
+    assert (record.modified_source, record.modified_precision) == ("byline", "date")
+    assert record.modified[:10] == expected["modified"][:10]
 
 
 def test_url_dates():
@@ -88,5 +90,5 @@ def test_url_dates():
 def test_first_plausible_skips_what_does_not_parse():
     now = datetime(2025, 3, 10, tzinfo=timezone.utc)
     found = first_plausible([("json-ld", None), ("meta", "not a date"), ("byline", "March 4, 2025")], timezone.utc, now)
-    assert (found.value, found.source) == ("2025-03-04", "byline, date only")
+    assert (found.value, found.source, found.precision) == ("2025-03-04", "byline", "date")
     assert first_plausible([("meta", "March 12, 2025")], timezone.utc, now) is None

@@ -392,6 +392,10 @@ def assert_valid_record(record: object) -> None:
         assert getattr(record, name) is None or isinstance(getattr(record, name), str), name
     assert_iso_datetime_or_none(record.published)
     assert_iso_datetime_or_none(record.modified)
+    # A date says how exact it is, and no precision stands without its date.
+    for date, precision in ((record.published, record.published_precision),
+                            (record.modified, record.modified_precision)):
+        assert precision in ({None} if date is None else {"instant", "local", "date"}), (date, precision)
     for name in ("authors", "categories", "tags"):
         assert_list_of_text(getattr(record, name))
     assert isinstance(record.related_links, list)

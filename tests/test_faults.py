@@ -353,7 +353,7 @@ def test_malformed_dates_are_left_empty_and_the_article_stored(crawl):
     """Impossible dates in JSON-LD, meta and the header's <time> (and words no reader parses): the
     article is stored without dates rather than with a wrong one; every other field as expected."""
     record, expected = crawl.record("malformed dates"), crawl.expected("malformed dates")
-    date_fields = [f"{kind}{suffix}" for kind in ("published", "modified") for suffix in ("", "_raw", "_source")]
+    date_fields = [f"{kind}{suffix}" for kind in ("published", "modified") for suffix in ("", "_raw", "_source", "_precision")]
     assert {field: record[field] for field in date_fields} == dict.fromkeys(date_fields)
     assert {k: v for k, v in record.items() if k not in date_fields} == {
         k: v for k, v in expected.items() if k not in date_fields}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from extractors import extract
 
 URL = "https://news.example.org/politik/2024/wahl-ergebnis-12345.html"
@@ -31,10 +33,14 @@ def test_html_entities_left_in_the_jsonld_headline_are_decoded():
     assert extract(html, URL).title == 'Kanzler: "Wir bleiben" – Bürger öffnen Türen'
 
 
-def test_the_site_name_suffix_is_stripped_where_og_site_name_names_it():
-    html = page('<meta property="og:title" content="Wahl entschieden | Tagesblatt">'
-                '<meta property="og:site_name" content="Tagesblatt">')
-    assert extract(html, URL).title == "Wahl entschieden"
+@pytest.mark.parametrize("og_title, site_name, title", [
+    ("Wahl entschieden | Tagesblatt", "Tagesblatt", "Wahl entschieden"),
+    # Japanese and Chinese sites put the name after a full-width colon, with no spaces.
+    ("衆院選の結果確定：東西新聞デジタル", "東西新聞デジタル", "衆院選の結果確定"),
+])
+def test_the_site_name_suffix_is_stripped_where_og_site_name_names_it(og_title, site_name, title):
+    html = page(f'<meta property="og:title" content="{og_title}"><meta property="og:site_name" content="{site_name}">')
+    assert extract(html, URL).title == title
 
 
 def test_the_publisher_names_the_site_in_a_headline_suffix():
@@ -52,6 +58,37 @@ def test_a_suffix_repeated_by_two_different_titles_is_the_site_name():
 def test_a_dash_inside_the_headline_is_kept_without_a_site_name_to_match():
     html = page('<meta property="og:title" content="Bericht: Aktivistin getötet - Justiz dementiert">'
                 ).replace("<title>Wahl entschieden</title>", "<title>Bericht: Aktivistin getötet - Justiz dementiert</title>")
+    assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
+
+
+def test_og_title_is_preferred_to_a_differing_jsonld_headline():
+    html = page('<meta property="og:title" content="Knappe Mehrheit für die Koalition">', "<h1>Wahl entschieden</h1>",
+                jsonld=article(headline="Wahl 2024: Ergebnis, Sitzverteilung und Koalitionen im Überblick"))
+    assert extract(html, URL).title == "Knappe Mehrheit für die Koalition"
+
+
+def test_labels_around_the_confirmed_headline_in_og_title_are_dropped():
+    html = page('<meta property="og:title" content="Landtagswahl | Wahl entschieden | Politik">',
+                "<h1>Wahl entschieden</h1>", jsonld=article(headline="Wahl entschieden"))
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_a_kicker_every_metadata_source_states_is_kept():
+    html = page('<meta property="og:title" content="Nach der Auszählung: Wahl entschieden">',
+                "<h1>Wahl entschieden</h1>", jsonld=article(headline="Nach der Auszählung: Wahl entschieden"))
+    assert extract(html, URL).title == "Nach der Auszählung: Wahl entschieden"
+
+
+def test_the_visible_headline_and_document_title_confirm_the_headline_without_jsonld():
+    html = page('<meta property="og:title" content="Wahl entschieden | Tagesblatt">', "<h1>Wahl entschieden</h1>")
+    assert extract(html, URL).title == "Wahl entschieden"
+
+
+def test_a_suffix_the_visible_headline_ends_in_is_no_site_name():
+    html = page('<meta property="og:title" content="Bericht: Aktivistin getötet - Justiz dementiert">',
+                "<h1>Neu: Bericht: Aktivistin getötet - Justiz dementiert</h1>"
+                ).replace("<title>Wahl entschieden</title>",
+                          "<title>Neu: Bericht: Aktivistin getötet - Justiz dementiert</title>")
     assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
 
 
@@ -101,6 +138,21 @@ def test_the_outlet_as_author_is_dropped_for_the_next_source():
     assert extract(html, URL).authors == ["Jana Roth"]
 
 
+def test_yoasts_written_by_share_label_names_the_author_where_meta_author_is_an_email():
+    html = page('<meta name="author" content="j.roth@news.example.org">'
+                '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jana Roth">'
+                '<meta name="twitter:label2" content="Est. reading time">'
+                '<meta name="twitter:data2" content="4 Minuten">')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_bylines_link_to_the_writers_archive_names_the_author_and_the_menus_links_do_not():
+    html = page(body='<nav><a href="/autoren/">Alle Autoren</a></nav>'
+                     '<header><h1>Wahl entschieden</h1><p>von <a href="/autoren/name/jana-roth">Dr. Jana Roth</a></p>'
+                     '</header>')
+    assert extract(html, URL).authors == ["Dr. Jana Roth"]
+
+
 # -- topics ------------------------------------------------------------------------------------------
 
 def test_news_keywords_give_the_tags():
@@ -141,18 +193,20 @@ def test_a_time_without_a_zone_takes_the_offset_of_the_pages_other_dates():
     html = page('<meta name="date" content="2023-04-28T18:11:01+02:00">',
                 jsonld=article(datePublished="2023-04-28 18:11:01.0", dateModified="2023-04-28T18:43:01"))
     record = extract(html, URL)
-    assert (record.published, record.published_source) == ("2023-04-28T18:11:01+02:00", "json-ld")
-    assert record.modified == "2023-04-28T18:43:01+02:00"
+    assert (record.published, record.published_source, record.published_precision) == (
+        "2023-04-28T18:11:01+02:00", "json-ld", "instant")
+    assert (record.modified, record.modified_precision) == ("2023-04-28T18:43:01+02:00", "instant")
 
 
 def test_a_time_without_any_zone_on_the_page_is_taken_in_the_profile_zone_and_said_so():
     record = extract(page(jsonld=article(datePublished="2023-04-28 18:11")), URL, default_tz=ZoneInfo("Europe/Berlin"))
-    assert (record.published, record.published_source) == ("2023-04-28T18:11:00+02:00", "json-ld, local time")
+    assert (record.published, record.published_source, record.published_precision) == (
+        "2023-04-28T18:11:00+02:00", "json-ld", "local")
 
 
 def test_a_date_without_a_time_stays_a_date_and_gets_no_invented_midnight():
     record = extract(page('<meta property="article:published_time" content="2024-08-22">'), URL)
-    assert (record.published, record.published_source) == ("2024-08-22", "meta, date only")
+    assert (record.published, record.published_source, record.published_precision) == ("2024-08-22", "meta", "date")
 
 
 def test_jsonld_wrapped_in_cdata_is_read():

@@ -188,3 +188,24 @@ def test_released_migrations_run_the_statements_they_ran_when_released():
     assert MIGRATION_NAMES[:len(RELEASED_MIGRATIONS)] == list(RELEASED_MIGRATIONS), "released migrations renamed or moved"
     assert {name: digests[name] for name in RELEASED_MIGRATIONS} == RELEASED_MIGRATIONS, (
         "a released migration was edited: restore it and make the change a new migration")
+
+
+def test_date_precision_moves_out_of_the_date_sources_into_its_own_columns():
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="add_date_precision")
+    rows = [  # (url, published, published_source, modified, modified_source)
+        ("https://potusnews.news/a/", "2025-04-05", "url, date only", "2025-04-05", "published"),
+        ("https://potusnews.news/b/", "2025-04-05T02:10:00+02:00", "json-ld, local time",
+         "2025-04-06", "byline, date only"),
+        ("https://potusnews.news/c/", "2025-04-05T02:10:00+00:00", "meta", "2025-04-05T02:10:00+00:00", "published"),
+        ("https://potusnews.news/d/", "2025-04-05T02:10:00+00:00", None, None, None),
+    ]
+    db["articles"].insert_all([{"url": url, "title": "T", "body": "B", "published": published,
+                                "published_source": published_source, "modified": modified,
+                                "modified_source": modified_source}
+                               for url, published, published_source, modified, modified_source in rows])
+    migrations.apply(db)
+    assert [tuple(row) for row in db.execute(
+        "select published_source, published_precision, modified_source, modified_precision from articles order by url")
+    ] == [("url", "date", "published", "date"), ("json-ld", "local", "byline", "date"),
+          ("meta", "instant", "published", "instant"), (None, None, None, None)]

@@ -322,9 +322,11 @@ class DemoContent:
             "published_raw": article.published,
             # The theme's JSON-LD carries both dates, and it outranks every other source.
             "published_source": "json-ld",
+            "published_precision": "instant",
             "modified": article.last_modified,
             "modified_raw": article.last_modified,
             "modified_source": "json-ld",
+            "modified_precision": "instant",
             "categories": [c.name for c in article.categories],
             "tags": [t.name for t in article.tags],
             "language": article.language,
