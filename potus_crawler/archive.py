@@ -215,13 +215,14 @@ def warcinfo_fields(settings: dict[str, object]) -> dict[str, str]:
 # -- reading -----------------------------------------------------------------------
 
 
-def page_of(record: ArcWarcRecord) -> ArchivedPage:
+def page_of(record: ArcWarcRecord, *, decoded: bool) -> ArchivedPage:
     http = record.http_headers
+    body = (record.content_stream() if decoded else record.raw_stream).read() if record.rec_type == "response" else b""
     return ArchivedPage(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=int(http.get_statuscode()) if http else 0,
         headers=list(http.headers) if http else [],
-        body=record.content_stream().read() if record.rec_type == "response" else b"",
+        body=body,
         fetched=record.rec_headers.get_header("WARC-Date"),
         kind=record.rec_headers.get_header(KIND_FIELD))
 
@@ -232,7 +233,11 @@ def read_response(db_folder: str | Path, warc_file: str, offset: int, length: in
 
     Raises ArchiveUnreadable when the file is missing or the bytes there are no complete response record.
     """
-    path = Path(db_folder) / warc_file
+    return read_page(Path(db_folder) / warc_file, offset, length, decoded=True)
+
+
+def read_page(path: Path, offset: int, length: int, *, decoded: bool) -> ArchivedPage:
+    """The response record at ``offset``; its body decoded (no content encoding) or as the site sent it."""
     try:
         with open(path, "rb") as archive:
             archive.seek(offset)
@@ -245,7 +250,7 @@ def read_response(db_folder: str | Path, warc_file: str, offset: int, length: in
         record = next(iter(ArchiveIterator(io.BytesIO(data))), None)
         if record is None or record.rec_type != "response":
             raise ArchiveUnreadable(f"{path} at {offset}: no response record there")
-        return page_of(record)
+        return page_of(record, decoded=decoded)
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as error:
         raise ArchiveUnreadable(f"{path} at {offset}: no WARC record there ({error})") from None
 
@@ -264,11 +269,11 @@ class RecordEntry:
     problems: tuple[str, ...]
 
 
-def scan(path: Path) -> Iterator[RecordEntry]:
-    """Every record of a WARC file in order, its digests checked; raises ArchiveLoadFailed, EOFError or
-    zlib.error where the file stops being readable."""
+def scan(path: Path, *, check_digests: bool = True) -> Iterator[RecordEntry]:
+    """Every record of a WARC file in order, its digests checked unless told not to; raises ArchiveLoadFailed,
+    EOFError or zlib.error where the file stops being readable."""
     with open(path, "rb") as archive:
-        records = ArchiveIterator(archive, check_digests=True)
+        records = ArchiveIterator(archive, check_digests=check_digests)
         for record in records:
             records.read_to_end()
             checker = record.digest_checker

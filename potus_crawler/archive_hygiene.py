@@ -50,16 +50,6 @@ class FileScan:
     truncated: bool = False
 
 
-def tail_is_cut_short(data: bytes) -> bool:
-    """Whether bytes are the start of a gzip member that ends too soon (not garbage, not a whole member)."""
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS + 16)
-    try:
-        decompressor.decompress(data)
-    except zlib.error:
-        return False
-    return not decompressor.eof
-
-
 def scan_file(db_folder: Path, name: str) -> FileScan:
     path = db_folder / name
     found = FileScan(name)
@@ -72,16 +62,31 @@ def scan_file(db_folder: Path, name: str) -> FileScan:
         return found
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError) as error:
         found.broken = f"unreadable: {error}"
-    end = found.records[-1].offset + found.records[-1].length if found.records else 0
-    if end < found.size:
-        found.broken_at = end
-        with open(path, "rb") as archive:
-            archive.seek(end)
-            found.truncated = tail_is_cut_short(archive.read())
-        if found.truncated:
-            found.broken = f"truncated: the last {found.size - end} bytes are a record cut short"
-        found.broken = found.broken or "unreadable: bytes that are no WARC record"
+    check_the_end(path, found)
     return found
+
+
+def check_the_end(path: Path, found: FileScan) -> None:
+    """warcio reads a gzip member cut short as a shorter record: the last one's member must be whole, and last."""
+    start = found.records[-1].offset if found.records else 0
+    with open(path, "rb") as archive:
+        archive.seek(start)
+        tail = archive.read()
+    if not tail:
+        return
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS + 16)
+    try:
+        decompressor.decompress(tail)
+    except zlib.error as error:
+        found.broken_at, found.broken = start, f"unreadable: {error}"
+        return
+    if not decompressor.eof:
+        found.records = found.records[:-1]
+        found.broken_at, found.truncated = start, True
+        found.broken = f"truncated: the last {len(tail)} bytes are a record cut short"
+    elif decompressor.unused_data and not found.broken:
+        found.broken_at = found.size - len(decompressor.unused_data)
+        found.broken = "unreadable: bytes that are no WARC record"
 
 
 def listed_files(store: ArticleStore) -> list[str]:
@@ -89,8 +94,9 @@ def listed_files(store: ArticleStore) -> list[str]:
     return list(dict.fromkeys(name for names in store.warc_files_by_run().values() for name in names))
 
 
-def verify(db_path: Path, out=sys.stdout) -> int:
-    """Print what is wrong with the database's archive; the problems found."""
+def verify(db_path: Path, out=None) -> int:
+    """Print what is wrong with the database's archive (to standard output unless told); the problems found."""
+    out = out or sys.stdout
     db_folder = db_path.parent
     with closing(ArticleStore.for_reading(db_path)) as store:
         names = listed_files(store)
@@ -125,7 +131,8 @@ def verify(db_path: Path, out=sys.stdout) -> int:
     return problems
 
 
-def stats(db_path: Path, out=sys.stdout) -> None:
+def stats(db_path: Path, out=None) -> None:
+    out = out or sys.stdout
     db_folder = db_path.parent
     with closing(ArticleStore.for_reading(db_path)) as store:
         names = listed_files(store)
