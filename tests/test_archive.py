@@ -176,7 +176,7 @@ def recompressed_with_a_changed_byte(member: bytes) -> bytes:
     record = zlib.decompress(member, zlib.MAX_WBITS + 16)
     position = len(record) - len(b"x\r\n\r\n")  # a record ends with two line ends
     changed = record[:position] + bytes([record[position] ^ 0x20]) + record[position + 1:]
-    compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    compressor = zlib.compressobj(3, zlib.DEFLATED, zlib.MAX_WBITS + 16)
     return compressor.compress(changed) + compressor.flush()
 
 
