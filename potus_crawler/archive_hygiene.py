@@ -58,9 +58,10 @@ def scan_file(db_folder: Path, name: str) -> FileScan:
         for entry in scan(path):
             found.records.append(entry)
     except FileNotFoundError:
-        found.broken_at, found.broken = 0, "missing"
+        found.broken = "missing"
         return found
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError) as error:
+        found.broken_at = found.records[-1].offset + found.records[-1].length if found.records else 0
         found.broken = f"unreadable: {error}"
     check_the_end(path, found)
     return found
@@ -78,7 +79,7 @@ def check_the_end(path: Path, found: FileScan) -> None:
     try:
         decompressor.decompress(tail)
     except zlib.error as error:
-        found.broken_at, found.broken = start, f"unreadable: {error}"
+        found.broken_at, found.broken = start, found.broken or f"unreadable: {error}"
         return
     if not decompressor.eof:
         found.records = found.records[:-1]
@@ -115,7 +116,7 @@ def verify(db_path: Path, out=None) -> int:
                       f"({'; '.join(entry.problems)})", file=out)
         if found.broken:
             problems += not found.truncated
-            where = f" at {found.broken_at}" if found.broken_at else ""
+            where = f" at {found.broken_at}" if found.broken_at is not None else ""
             print(f"{name}{where}: {found.broken}" + (f" ({len(found.records)} records before it read)"
                                                      if found.truncated else ""), file=out)
     for url, name, offset, length in pointers:

@@ -20,16 +20,19 @@ from warcio.archiveiterator import ArchiveIterator
 
 from benchmarks.incremental import crawl_command, crawl_killed_after, stored_rows
 from conftest import read_page
+from faults import Redirect, Status, faulty_site
 from potus_crawler.archive import read_response, scan
 from potus_crawler.archive_hygiene import verify
 from potus_crawler.cli import EXIT_OK, main
 from potus_crawler.demo import demo_site
+from potus_crawler.demo.content import DemoContent
 from potus_crawler.replay import replaying
 
 SINCE = "2025-03-10"
 #: One article at a time, so that a kill lands in the middle of the crawl.
 SLOW = ("-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.03")
 DAY = 86400
+CONTENT = DemoContent.load()
 
 
 def crawl(base_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -108,6 +111,26 @@ def test_the_warcinfo_record_names_the_crawler_and_its_settings(recorded):
     assert warcinfo.rec_headers.protocol == "WARC/1.1"
     assert "software: potus-crawler/" in fields and "setting-POTUS_SITE: potusnews" in fields
     assert "setting-ROBOTSTXT_OBEY: True" in fields
+
+
+def test_each_retry_redirect_hop_and_error_status_is_archived_as_received(tmp_path):
+    retried, moved, target, missing = (article.path for article in CONTENT.articles[:4])
+    faults = {retried: Status(500, times=1), moved: Redirect(target), missing: Status(404)}
+    db = tmp_path / "potus.db"
+    with faulty_site(faults) as (site, _server):
+        crawl(site.base_url, db)
+    (names,) = run_files(db)
+    answers = {}
+    for entry in records(db.parent / names[0]):
+        if entry.type == "response":
+            answers.setdefault(entry.url.removeprefix(site.base_url), []).append(
+                read_response(db.parent, names[0], entry.offset, entry.length).status)
+    assert answers[retried] == [500, 200]
+    assert answers[moved] == [301] and 200 in answers[target]
+    assert answers[missing] == [404]
+    # The article's row points at the answer it was extracted from, after the retry.
+    name, offset, length = pointers(db)[site.base_url + retried]
+    assert read_response(db.parent, name, offset, length).status == 200
 
 
 def test_a_recheck_answered_304_is_a_revisit_record_and_the_pointer_stays_on_the_page(served_site, recorded,
