@@ -8,7 +8,8 @@ loopback, and crawls it ``--rounds`` times with the archive on and as often with
 drifts weighs on both alike. Prints each crawl's rate, the median rates, ``archive on over off``
 (the ratio of the medians; the goal is at least 0.95), the reactor process's CPU per article with
 and without the archive, and the archive's size: bytes per stored article, in total and for the
-article responses alone.
+article responses alone. Last, the site is stopped and the first archived crawl's WARC files are
+served on its address (``potus_crawler.replay``) and crawled again: the rows must equal the recording's.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import time
 from pathlib import Path
 
 from benchmarks.crawl import crawl, generated_content
+from benchmarks.incremental import stored_rows
 from potus_crawler.archive import FILE_PATTERN, scan
 from potus_crawler.demo import build_site
 from potus_crawler.demo.server import serving
+from potus_crawler.replay import replaying
 
 
 def archive_bytes(folder: Path) -> tuple[int, int]:
@@ -69,7 +72,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"archive bytes per article: {total / articles:,.0f} in all ({total:,} bytes for {articles} "
                   f"articles, listings, feeds and sitemaps included); the article responses alone "
                   f"{article_responses / articles:,.0f}")
+        replay_crawl(Path(folder) / "on-1" / "crawl.db", Path(folder) / "replayed" / "crawl.db", server.server_port)
     return 0
+
+
+def replay_crawl(recording: Path, db: Path, port: int) -> None:
+    """The recording's archive served on the site's address, now free, and crawled: the rows must be the same."""
+    with replaying(sorted((recording.parent / "warc").glob(FILE_PATTERN)), port) as replay:
+        result = crawl(replay.base_url, db, ["POTUS_WARC=0"])
+    articles = result["run"]["articles_new"]
+    print(f"replayed from the archive: {articles} articles in {result['wall']:.1f} s: "
+          f"{articles / result['wall']:.1f} articles/s; rows equal to the recording's: "
+          f"{stored_rows(db) == stored_rows(recording)}")
 
 
 if __name__ == "__main__":

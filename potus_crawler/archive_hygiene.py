@@ -30,7 +30,6 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from potus_crawler.archive import (FILE_PATTERN, ArchiveUnreadable, RecordEntry, archive_folder, read_response,
                                    scan)
-from potus_crawler.setting_checks import BadSetting
 from potus_crawler.storage import ArticleStore, OutdatedSchema, read_only_connection
 
 SECONDS_PER_DAY = 86400
@@ -219,8 +218,6 @@ def command_archive(args) -> int:
     if args.archive_command == "stats":
         stats(db_path)
         return 0
-    if args.days is None:
-        raise BadSetting("POTUS_WARC_KEEP_DAYS", None, "a number of days: give --days N")
     with closing(writable_store(db_path)) as store:
         with store.transaction():
             dropped = prune(store, db_path.parent, args.days)

@@ -573,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         archive_command.set_defaults(handler=command_archive, warc_dir=project_settings.POTUS_WARC_DIR)
         if name == "prune":
             archive_command.add_argument("--days", type=whole_number(0), default=project_settings.POTUS_WARC_KEEP_DAYS,
+                                         required=project_settings.POTUS_WARC_KEEP_DAYS is None,
                                          help="age in days past which a file may go (default: setting "
                                               "POTUS_WARC_KEEP_DAYS, now %(default)s)")
 
