@@ -278,6 +278,7 @@ def scan(path: Path, *, check_digests: bool = True) -> Iterator[RecordEntry]:
         for record in records:
             records.read_to_end()
             checker = record.digest_checker
+            fields = record.rec_headers
             yield RecordEntry(records.get_record_offset(), records.get_record_length(), record.rec_type,
-                              record.rec_headers.get_header("WARC-Target-URI"), record.rec_headers.get_header(KIND_FIELD),
+                              fields.get_header("WARC-Target-URI"), fields.get_header(KIND_FIELD),
                               checker.passed, tuple(checker.problems))
