@@ -58,7 +58,8 @@ exit codes:
   stats, search, export, serve, report
             0 done; 1 search found no article; 2 bad input: a bad option, a database that is
             missing, empty, damaged or another program's, an output that cannot be written;
-            75 another process holds a lock on the database (try again later)"""
+            75 another process holds a lock on the database (try again later)
+  archive   0 done (verify: the archive is sound); 1 verify found problems; 2 bad input, as above"""
 DEMO_DB = "data/demo.db"
 #: Where the commands ``demo --serve`` suggests write: not DEMO_DB, which each demo run clears.
 SERVED_DEMO_DB = "data/demo-served.db"
@@ -277,6 +278,9 @@ def clear_demo_database(path: Path) -> None:
     if foreign:
         raise SystemExit(f"potus-crawler demo: {path} holds {foreign} articles of a real site; "
                          "give the demo another --db")
+    from potus_crawler.archive_hygiene import delete_listed_files
+
+    delete_listed_files(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
@@ -470,6 +474,13 @@ def command_report(args: argparse.Namespace) -> int:
     return 0
 
 
+@reads_database
+def command_archive(args: argparse.Namespace) -> int:
+    from potus_crawler import archive_hygiene
+
+    return archive_hygiene.command_archive(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="potus-crawler", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -554,6 +565,21 @@ def main(argv: list[str] | None = None) -> int:
                                help="the HTML file to write, replaced only once complete (required: no default)")
     report_parser.add_argument("--db", **default_db)
     report_parser.set_defaults(handler=command_report)
+
+    archive_parser = commands.add_parser("archive", help="check, count or prune the WARC archive of fetched pages")
+    archive_commands = archive_parser.add_subparsers(dest="archive_command", required=True)
+    archive_help = {"verify": "check every file, digest and article pointer (exit 1 when something is wrong)",
+                    "stats": "files, records and bytes per record type and per kind of request",
+                    "prune": "delete files older than --days in which no article's latest record lives"}
+    for name, text in archive_help.items():
+        archive_command = archive_commands.add_parser(name, help=text)
+        archive_command.add_argument("--db", **default_db)
+        archive_command.set_defaults(handler=command_archive, warc_dir=project_settings.POTUS_WARC_DIR)
+        if name == "prune":
+            archive_command.add_argument("--days", type=whole_number(0), default=project_settings.POTUS_WARC_KEEP_DAYS,
+                                         required=project_settings.POTUS_WARC_KEEP_DAYS is None,
+                                         help="age in days past which a file may go (default: setting "
+                                              "POTUS_WARC_KEEP_DAYS, now %(default)s)")
 
     args = parser.parse_args(argv)
     # SIGTERM ends a command as Ctrl-C does; a crawl installs its own graceful handlers. SIGINT too is set

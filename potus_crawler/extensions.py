@@ -41,6 +41,12 @@ RUN_COUNTS = {
 STATUS_STATS_PREFIX = "downloader/response_status_count/"
 
 
+def request_kind(request) -> str:
+    """The spider's kind of request (``request.meta["kind"]``); the robots.txt middleware's own requests carry
+    no meta of ours."""
+    return request.meta.get("kind") or ("robots" if urlsplit(request.url).path == "/robots.txt" else "other")
+
+
 class CrawlRunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -61,9 +67,7 @@ class CrawlRunRecorder:
         self.crawler.stats.set_value(stat_keys.RUN_ID, run_id)
 
     def response_received(self, response, request, spider):
-        # The robots.txt middleware's own requests carry no meta of ours.
-        kind = request.meta.get("kind") or ("robots" if urlsplit(request.url).path == "/robots.txt" else "other")
-        self.crawler.stats.inc_value(stat_keys.RESPONSES_BY_KIND_PREFIX + kind)
+        self.crawler.stats.inc_value(stat_keys.RESPONSES_BY_KIND_PREFIX + request_kind(request))
 
     def item_scraped(self, item):
         # Articles the pipelines passed and stored: dropped records are failures, not extractions.

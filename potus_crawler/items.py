@@ -7,6 +7,7 @@ find is an item too, so no outcome of a crawl goes unrecorded.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from extractors import ArticleRecord
@@ -21,6 +22,8 @@ class FetchedArticle:
     #: The response's validators, sent back on the next check as ``If-None-Match`` / ``If-Modified-Since``.
     etag: str | None = None
     http_last_modified: str | None = None
+    #: The future of the page's ``WarcPointer`` (``potus_crawler.capture``); None when nothing archives.
+    archived: Future | None = None
 
 
 @dataclass

@@ -138,10 +138,28 @@ def writable_database(settings: BaseSettings, name: str) -> str | None:
             return "a SQLite file (this one is something else)"
         if not os.access(path, os.W_OK):
             return "a file this user may write (this one is read-only)"
-    folder = next((parent for parent in path.absolute().parents if parent.exists()), None)
-    if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        return f"a path in a folder this user may write ({folder} is not)"
+    blocking = unwritable(path.absolute().parent)
+    return f"a path in a folder this user may write ({blocking} is not)" if blocking else None
+
+
+def unwritable(folder: Path) -> Path | None:
+    """None when the folder can be written in, or made (its nearest existing parent may be written in);
+    else the folder or parent in the way."""
+    existing = next((parent for parent in [folder, *folder.parents] if parent.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return existing or folder
     return None
+
+
+def writable_folder(settings: BaseSettings, name: str) -> str | None:
+    """A folder this user may create files in, or one that can be made inside such a folder."""
+    path = Path(str(settings.get(name) or ""))
+    if not str(settings.get(name) or "").strip():
+        return "the path of a folder"
+    if path.exists() and not path.is_dir():
+        return "a folder, not a file"
+    blocking = unwritable(path.absolute())
+    return f"a folder this user may write in ({blocking} is not)" if blocking else None
 
 
 RULES: dict[str, Check] = {
@@ -160,6 +178,10 @@ RULES: dict[str, Check] = {
     "POTUS_EXTRACTION_WORKERS": whole(0, 64),
     "POTUS_EXTRACTION_TIMEOUT": number(0, above=True),
     "POTUS_RETRY_AFTER_MAX": number(0),
+    "POTUS_WARC": flag,
+    "POTUS_WARC_DIR": writable_folder,
+    "POTUS_WARC_MAX_MB": number(0, above=True),
+    "POTUS_WARC_KEEP_DAYS": number(0),
     "POTUS_MONITOR_RUNS": whole(1),
     "POTUS_MONITOR_MAX_DROP": number(0, above=True, maximum=1),
     "POTUS_MONITOR_MIN_ARTICLES": whole(0),

@@ -30,6 +30,15 @@ one per core; 0 parses in the crawler's own process); a page taking over
 Retries: ``POTUS_RETRY_AFTER_MAX`` is the longest ``Retry-After`` (seconds) a retry waits for;
 a page asking for more is given up in this crawl (recorded as a failure) and retried by the next.
 
+Archive (``potus_crawler.capture``, ``potus_crawler.archive``): every response is kept as WARC records.
+
+- ``POTUS_WARC``: 1 (default) archives every response; 0 none.
+- ``POTUS_WARC_DIR``: the archive folder (env ``POTUS_WARC_DIR``); default ``warc/`` beside ``POTUS_DB``.
+- ``POTUS_WARC_MAX_MB``: a WARC file past this size is closed and the next one begun.
+- ``POTUS_WARC_KEEP_DAYS``: when set, a crawl that finishes deletes the archive files older than this
+  many days in which no article's latest record lives (``potus-crawler archive prune`` does it on demand);
+  unset (default), every file is kept.
+
 Monitoring (``potus_crawler.monitor``): a run whose site rules' share of the articles, any field's
 fill rate or median body length falls more than ``POTUS_MONITOR_MAX_DROP`` below the median of the
 last ``POTUS_MONITOR_RUNS`` healthy runs is unhealthy; runs extracting fewer than
@@ -69,6 +78,11 @@ POTUS_EXTRACTION_WORKERS = os.cpu_count() or 1
 POTUS_EXTRACTION_TIMEOUT = 120
 
 POTUS_RETRY_AFTER_MAX = 60
+
+POTUS_WARC = True
+POTUS_WARC_DIR = os.environ.get("POTUS_WARC_DIR")
+POTUS_WARC_MAX_MB = 100
+POTUS_WARC_KEEP_DAYS = None
 
 POTUS_MONITOR_RUNS = 10
 POTUS_MONITOR_MAX_DROP = 0.5
@@ -110,6 +124,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "potus_crawler.middlewares.ReportedRedirectMiddleware": 600,
     "potus_crawler.middlewares.SizeLimitReasonMiddleware": 950,
+    # Next to the downloader: each response as it arrived, before retries, redirects and decompression.
+    "potus_crawler.capture.ArchiveMiddleware": 960,
 }
 
 ITEM_PIPELINES = {
@@ -124,6 +140,7 @@ ADDONS = {
 }
 EXTENSIONS = {
     "potus_crawler.writer.CrawlDatabase": 300,
+    "potus_crawler.capture.WebArchive": 350,
     "potus_crawler.extraction.ExtractionPool": 400,
     "potus_crawler.extensions.CrawlRunRecorder": 500,
     "potus_crawler.progress.CrawlProgress": 510,

@@ -23,6 +23,9 @@ STORE_SECONDS = "potus/time/store_s"
 #: Responses per kind of request (``request.meta["kind"]``: listing, feed, sitemap, article, recheck…).
 RESPONSES_BY_KIND_PREFIX = "potus/responses/"
 PROBLEMS = "potus/problems"
+#: Responses written to the WARC archive, and the ones that could not be (``potus_crawler.capture``).
+ARCHIVED = "potus/archive/written"
+ARCHIVE_FAILED = "potus/archive/failed"
 LISTING_LINKS_SKIPPED = "potus/listing_links_skipped"
 LISTINGS_LEFT_EARLY = "potus/listings_left_early"
 #: Listing walks begun (their first page parsed) and ended (walked to their end, or left early as known).

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from extractors import GENERIC, ArticleRecord
+from potus_crawler.archive import WarcPointer
 
 #: Children of an article, each replaced whole when the article is stored again.
 LINKED_TERMS = (
@@ -44,6 +45,8 @@ VERSIONED_COLUMNS = ("title", "body", "published", "modified")
 KEPT_WHEN_MISSING = ("published", "published_raw", "published_source", "published_precision", "modified",
                      "modified_raw", "modified_source", "modified_precision", "language", "source_url", "image_url",
                      "description")
+#: Where the article's latest fetch is archived (``potus_crawler.archive``).
+WARC_COLUMNS = ("warc_file", "warc_offset", "warc_length")
 #: What a revision keeps of the version it replaces.
 REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "word_count", "last_checked")
 
@@ -380,6 +383,18 @@ def add_date_precision(db: Database) -> None:
         """)
 
 
+@migrations()
+def add_warc_archive_pointers(db: Database) -> None:
+    """Where each article's latest fetch is archived (a WARC file beside the database, its response record's
+    gzip member), and the WARC files each run wrote, as a JSON list."""
+    run_script(db, """
+        ALTER TABLE "articles" ADD COLUMN "warc_file" TEXT;
+        ALTER TABLE "articles" ADD COLUMN "warc_offset" INTEGER;
+        ALTER TABLE "articles" ADD COLUMN "warc_length" INTEGER;
+        ALTER TABLE "crawl_runs" ADD COLUMN "warc_files" TEXT;
+        """)
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""
@@ -510,8 +525,12 @@ class ArticleStore:
             raise
 
     def save_article(self, record: ArticleRecord, run_id: int | None = None, *, found_by: str | None = None,
-                     etag: str | None = None, http_last_modified: str | None = None) -> str:
-        """Store one fetched article with its children: NEW, CHANGED (the stored version kept) or UNCHANGED."""
+                     etag: str | None = None, http_last_modified: str | None = None,
+                     archived: WarcPointer | None = None) -> str:
+        """Store one fetched article with its children: NEW, CHANGED (the stored version kept) or UNCHANGED.
+
+        ``archived`` points at the page's WARC record; an article fetched without one keeps the pointer
+        it had only when unchanged (the record there still holds what is stored)."""
         seen = now()
         row = {
             **{column: getattr(record, column) for column in ARTICLE_COLUMNS},
@@ -519,6 +538,7 @@ class ArticleStore:
             "source_domain": urlsplit(record.source_url).hostname if record.source_url else None,
             "last_seen": seen, "last_checked": seen, "last_run_id": run_id, "etag": etag,
             "http_last_modified": http_last_modified, "gone_since": None, "gone_status": None,
+            **dict(zip(WARC_COLUMNS, (archived.file, archived.offset, archived.length) if archived else (None,) * 3)),
         }
         with self.transaction():
             stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
@@ -534,6 +554,8 @@ class ArticleStore:
                                                   *(stored[column] for column in REVISION_COLUMNS)])
             else:
                 outcome = UNCHANGED
+                if archived is None:
+                    row.update({column: stored[column] for column in WARC_COLUMNS})
             self.upsert_row(row)
             for field, terms, links, column in LINKED_TERMS:
                 if not getattr(record, field) and stored is not None:
@@ -605,6 +627,19 @@ class ArticleStore:
                   for name, value in counts.items()}
         with self.db.atomic():
             self.db["crawl_runs"].update(run_id, {"finished": now(), "status": status, **values})
+
+    def add_run_warc_file(self, run_id: int, name: str) -> None:
+        with self.db.atomic():
+            self.db.execute("update crawl_runs set warc_files = json_insert(coalesce(warc_files, '[]'), '$[#]', ?) "
+                            "where id = ?", [name, run_id])
+
+    def forget_warc_files(self, names: list[str]) -> None:
+        """Files retention deleted leave their runs' lists, which name the files kept."""
+        with self.db.atomic():
+            for name in names:
+                self.db.execute("update crawl_runs set warc_files = (select json_group_array(j.value) from "
+                                "json_each(warc_files) j where j.value != ?) where warc_files is not null "
+                                "and exists (select 1 from json_each(warc_files) where value = ?)", [name, name])
 
     def mark_interrupted_runs(self) -> int:
         """Runs still marked running when a new one holds the lock died without closing; say so."""
@@ -682,6 +717,16 @@ class ArticleStore:
             {"before": before_id, "limit": limit, "min_extracted": min_extracted})
         return [{name: json.loads(value) if name in RUN_JSON_COLUMNS and value else value
                  for name, value in row.items()} for row in rows]
+
+    def warc_files_by_run(self) -> dict[int, list[str]]:
+        """The WARC files each run wrote (and retention kept), oldest run first."""
+        return {row["id"]: json.loads(row["warc_files"]) for row in self.db.query(
+            "select id, warc_files from crawl_runs where warc_files is not null order by id")}
+
+    def warc_pointers(self) -> list[tuple[str, str, int, int]]:
+        """(url, warc_file, warc_offset, warc_length) of every article with an archived record."""
+        return [tuple(row) for row in self.db.execute(
+            "select url, warc_file, warc_offset, warc_length from articles where warc_file is not null order by url")]
 
     def article_urls(self) -> list[str]:
         return [row["url"] for row in self.db.query("select url from articles order by url")]

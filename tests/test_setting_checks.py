@@ -33,6 +33,9 @@ from potus_crawler.setting_checks import BadSetting, check_settings
     ("POTUS_PROGRESS=sometimes", "one of line, log, off"),
     ("POTUS_SITE=drupal", "one of potusnews, wordpress"),
     ("POTUS_TIMEZON=UTC", "no such setting (did you mean POTUS_TIMEZONE?)"),
+    ("POTUS_WARC=sometimes", "1/0, true/false"),
+    ("POTUS_WARC_MAX_MB=0", "a number above 0"),
+    ("POTUS_WARC_KEEP_DAYS=-1", "a number from 0 up"),
 ])
 def test_a_bad_setting_is_named_with_its_value_and_what_is_allowed(tmp_path, capsys, assignment, allowed):
     name, value = assignment.split("=", 1)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import HTTPServer, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .build import DemoSite, build_site
@@ -97,8 +97,14 @@ class LoopbackSiteServer(ThreadingHTTPServer):
 @contextmanager
 def serving(root: Path, port: int = 0) -> Iterator[LoopbackSiteServer]:
     """Serve ``root`` on a loopback port (0: a free one) until the block ends."""
-    server = LoopbackSiteServer(root, port)
-    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
+    with running(LoopbackSiteServer(root, port), "demo-site") as server:
+        yield server
+
+
+@contextmanager
+def running(server: HTTPServer, name: str) -> Iterator[HTTPServer]:
+    """``server`` answering on a thread of its own until the block ends, then closed."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield server

@@ -6,11 +6,13 @@ a 404/410 marks a stored article gone. Pages that gave no article, and records t
 validator dropped, go to ``failures`` with their reason. Writes run on the crawl's database
 thread (``potus_crawler.writer.CrawlDatabase``), committed in groups. Listings walked to their
 end are committed only when the crawl finishes, so an interrupted crawl never lets
-the next one stop early in a listing whose articles it did not all store.
+the next one stop early in a listing whose articles it did not all store. An article's row is written
+once its page is archived, with the pointer to its WARC record (``potus_crawler.capture``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from concurrent.futures import Future
 from functools import partial
@@ -18,6 +20,7 @@ from functools import partial
 from scrapy import signals
 
 from potus_crawler import stat_keys
+from potus_crawler.archive import WarcPointer
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
 from potus_crawler.storage import UNCHANGED, ArticleStore
 from potus_crawler.writer import CrawlDatabase
@@ -58,7 +61,8 @@ class SQLiteStorePipeline:
         if isinstance(item, FetchedArticle):
             outcome = await self.database.run(ArticleStore.save_article, item.record, self.run_id,
                                               found_by=item.found_by, etag=item.etag,
-                                              http_last_modified=item.http_last_modified)
+                                              http_last_modified=item.http_last_modified,
+                                              archived=await archived_pointer(item))
             self.stats.inc_value(stat_keys.ARTICLE_OUTCOMES[outcome])
         elif isinstance(item, ArticleNotModified):
             await self.database.run(ArticleStore.mark_not_modified, item.url, self.run_id)
@@ -80,6 +84,17 @@ class SQLiteStorePipeline:
                                          self.run_id)
             # Nothing awaits this write: a failure to record it is logged, not lost.
             written.add_done_callback(partial(log_failed_write, f"the dropped article {url}"))
+
+
+async def archived_pointer(item: FetchedArticle) -> WarcPointer | None:
+    """The page's WARC pointer once its record is written; None when nothing archived it, or the write failed
+    (``potus_crawler.capture`` logged and counted that): the article is stored all the same."""
+    if item.archived is None:
+        return None
+    try:
+        return await asyncio.wrap_future(item.archived)
+    except Exception:
+        return None
 
 
 def log_failed_write(what: str, written: Future) -> None:

@@ -35,6 +35,7 @@ from extractors.feeds import parse_link_document
 from extractors.normalize import canonical_url, site_timezone
 from extractors.sites import PROFILES
 from potus_crawler import stat_keys
+from potus_crawler.capture import ARCHIVED
 from potus_crawler.extraction import ExtractionPool, WorkerFailed
 from potus_crawler.frontier import Frontier, WalkStep, next_sitemap, recheck_window_start
 from potus_crawler.items import ArticleGone, ArticleNotModified, FetchedArticle, ListingWalked, PageFailure
@@ -333,7 +334,8 @@ class PotusSpider(scrapy.Spider):
             yield PageFailure(requested, str(extracted.error), response.status)
             return
         yield FetchedArticle(extracted.record, found_by=response.meta["found_by"],
-                             etag=header(response, "ETag"), http_last_modified=header(response, "Last-Modified"))
+                             etag=header(response, "ETag"), http_last_modified=header(response, "Last-Modified"),
+                             archived=response.meta.get(ARCHIVED))
         if requested != extracted.record.url and requested in self.frontier.known:
             # A stored article that now redirects (a changed slug) lives on under its new URL only.
             yield ArticleGone(requested, response.meta.get("redirect_reasons", [301])[0])
