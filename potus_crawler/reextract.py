@@ -1,0 +1,445 @@
+"""``potus-crawler reextract``: stored articles extracted again from their archived pages, without a request.
+
+Each article row points at the WARC response record of the page it was extracted from
+(``warc_file``, ``warc_offset``, ``warc_length``). A worker of the extraction pool reads that one
+record (the main process sends it the pointer, never the page), decodes the page as a crawl does and
+extracts and normalizes it with the current code; the writer thread stores the outcome:
+
+- a record that differs from the stored one in any field is stored by ``ArticleStore.save_article``
+  as a crawl stores a changed article, the version it replaces kept in ``article_revisions`` with
+  reason ``reextract`` where a versioned column changed; the fetch columns (``last_seen``,
+  ``last_checked``, validators, gone marks) stay as they are, since no page was fetched;
+- an equal record leaves the row as it is but for ``extractor_version``, stamped with the current
+  extractor's when it differs (so ``--only-older`` does not select it again); no ``last_run_id``,
+  no ``last_checked``, no revision: analysts see nothing changed;
+- a page the extractor now rejects is recorded in ``failures`` with its reason, and a page it takes
+  for no article is counted, as a crawl does; the stored version stays;
+- an article whose archived record is missing or unreadable is counted and named, never a crash.
+
+The run is a ``crawl_runs`` row with spider ``reextract`` (no request, no page fetched), which the
+crawls' history (monitoring, incremental crawls) leaves out. Settings (``potus_crawler.settings``):
+``POTUS_EXTRACTION_WORKERS``, ``POTUS_EXTRACTION_TIMEOUT``, ``POTUS_TIMEZONE``, ``POTUS_SITE``,
+``POTUS_PROGRESS_SECONDS`` (``-s NAME=VALUE`` as for a crawl). Signals as for a crawl (``potus_crawler.shutdown``): the first SIGINT or
+SIGTERM lets the articles in flight finish, the second stops at once, the third exits on the spot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import signal
+import sqlite3
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+from warcio.archiveiterator import ArchiveIterator
+
+from extractors import ArticleRecord, NotAnArticle
+from extractors.normalize import canonical_url, site_timezone
+from extractors.version import extractor_version
+from potus_crawler import shutdown
+from potus_crawler.extraction import Extracted, ExtractionPool, WorkerFailed, extract_timed
+from potus_crawler.lock import crawl_lock
+from potus_crawler.pipelines.normalize import NormalizePipeline
+from potus_crawler.pipelines.validate import REQUIRED_FIELDS
+from potus_crawler.progress import elapsed
+from potus_crawler.spiders.potus import page_text
+from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, ArticleStore, kept_from_stored,
+                                   read_only_connection)
+from potus_crawler.writer import StoreWriter
+
+logger = logging.getLogger(__name__)
+
+#: The article row's pointer to its archived response record.
+ARCHIVE_POINTER = ("warc_file", "warc_offset", "warc_length")
+#: Articles handed to the pool and not yet stored, per worker: enough that no worker waits for the next page
+#: while one is stored; few enough that memory holds a handful of records.
+IN_FLIGHT_PER_WORKER = 8
+#: Stored articles read from the database at a time, so the selection of a large database stays small.
+SELECTION_PAGE = 1000
+#: Unreadable archived records named one a line after the summary; the rest are counted.
+UNREADABLE_NAMED = 10
+#: Outcomes counted besides CHANGED and UNCHANGED.
+RESTAMPED, FAILED, DROPPED, NOT_ARTICLE, NOT_ARCHIVED, UNREADABLE = (
+    "restamped", "failed", "dropped", "not an article", "not archived", "unreadable")
+
+
+class ArchiveUnreadable(Exception):
+    """An article's archived record cannot be read back; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """A response as the archive recorded it: the HTTP payload decoded (Content-Encoding, chunks)."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    #: The record's WARC-Date: when the page was fetched.
+    fetched: str
+
+
+def read_response(db_folder: str | Path, warc_file: str, offset: int, length: int) -> ArchivedPage:
+    """The response record at ``offset`` (``length`` bytes: one gzip member) of ``warc_file``, a path relative to
+    the folder holding the database. Raises ArchiveUnreadable."""
+    path = Path(db_folder) / warc_file
+    try:
+        with open(path, "rb") as archive:
+            archive.seek(offset)
+            member = archive.read(length)
+    except OSError as error:
+        raise ArchiveUnreadable(f"cannot read {path}: {error.strerror}") from None
+    if len(member) != length:
+        raise ArchiveUnreadable(f"{path} ends before the {length} bytes of the record at offset {offset}")
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(member))))
+        if record.rec_type != "response" or record.http_headers is None:
+            raise ArchiveUnreadable(f"the record at offset {offset} of {path} is a {record.rec_type} record, "
+                                    "not a response")
+        return ArchivedPage(url=record.rec_headers.get_header("WARC-Target-URI"),
+                            status=int(record.http_headers.get_statuscode()),
+                            headers=list(record.http_headers.headers), body=record.content_stream().read(),
+                            fetched=record.rec_headers.get_header("WARC-Date"))
+    except ArchiveUnreadable:
+        raise
+    except Exception as error:
+        # Damaged bytes fail in warcio in many ways (a bad gzip member, a truncated header, a bad status line).
+        raise ArchiveUnreadable(f"the record at offset {offset} of {path} is damaged: "
+                                f"{type(error).__name__}: {error}") from None
+
+
+@dataclass(frozen=True)
+class ArchivedArticle:
+    """A stored article and where its archived page is; sent to a worker instead of the page."""
+
+    url: str
+    warc_file: str
+    offset: int
+    length: int
+
+
+class Fixups(Counter):
+    """The fields the normalizer changed, counted by name (a crawl counts them in Scrapy's stats)."""
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self[key] += count
+
+
+def extract_archived(db_folder: str, article: ArchivedArticle, timezone_name: str,
+                     site: str) -> tuple[Extracted, int, Fixups]:
+    """A worker's task: the archived page of ``article`` extracted and normalized as a crawl stores it, the
+    archived HTTP status (for a failure's row) and the normalizer's fix-ups. Raises ArchiveUnreadable."""
+    page = read_response(db_folder, article.warc_file, article.offset, article.length)
+    # The crawl's own decoding: the charset its headers and the page declare, Windows-1252 for stray bytes.
+    text = page_text(HtmlResponse(page.url, status=page.status, headers=page.headers, body=page.body))
+    extracted = extract_timed(text, page.url, timezone_name, site)
+    fixups = Fixups()
+    if extracted.record is not None:
+        # The stored article is re-extracted under its own URL, whatever the page's canonical link says now:
+        # an article moves to a new URL only when the site redirects a crawl there.
+        extracted.record.url = article.url
+        NormalizePipeline(fixups, site_timezone(timezone_name)).normalize(extracted.record)
+    return extracted, page.status, fixups
+
+
+def store_reextracted(store: ArticleStore, record: ArticleRecord, run_id: int) -> str:
+    """Store a re-extracted record as a crawl stores a fetched one when it differs in any field (CHANGED);
+    otherwise only its ``extractor_version`` is brought up to date (RESTAMPED), or nothing at all (UNCHANGED)."""
+    stored = store.load_record(record.url)
+    kept = kept_from_stored(record, stored)
+    if {**record.as_dict(), **{field: stored[field] for field in kept}} != stored:
+        store.save_article(record, run_id, reason=REEXTRACT)
+        return CHANGED
+    version = extractor_version(record.extracted_with)
+    restamped = store.db.execute("update articles set extractor_version = ? where url = ? and extractor_version "
+                                 "is not ?", [version, record.url, version]).rowcount
+    return RESTAMPED if restamped else UNCHANGED
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which stored articles to re-extract: published since a date (all when None), made by an older extractor."""
+
+    since: str | None = None
+    only_older: bool = False
+
+    WHERE = ("(:since is null or datetime(published) >= datetime(:since)) "
+             "and (not :only_older or extractor_version is not current_extractor_version(extracted_with))")
+
+    def count(self, connection: sqlite3.Connection) -> int:
+        return connection.execute(f"select count(*) from articles where {self.WHERE}", self.parameters()).fetchone()[0]
+
+    def articles(self, connection: sqlite3.Connection) -> Iterator[ArchivedArticle | str]:
+        """Each selected article's pointer, in URL order; the URL alone for one without an archived page."""
+        after = ""
+        while True:
+            rows = connection.execute(
+                f"select url, {', '.join(ARCHIVE_POINTER)} from articles where url > :after and {self.WHERE} "
+                "order by url limit :limit", {**self.parameters(), "after": after, "limit": SELECTION_PAGE}).fetchall()
+            for url, warc_file, offset, length in rows:
+                yield url if warc_file is None else ArchivedArticle(url, warc_file, offset, length)
+            if len(rows) < SELECTION_PAGE:
+                return
+            after = rows[-1][0]
+
+    def parameters(self) -> dict:
+        return {"since": self.since, "only_older": self.only_older}
+
+
+def selection_connection(db: str | Path) -> sqlite3.Connection:
+    """A read-only connection that knows ``current_extractor_version(extracted_with)``."""
+    connection = read_only_connection(db)
+    connection.create_function("current_extractor_version", 1, extractor_version, deterministic=True)
+    return connection
+
+
+def has_archive_pointers(connection: sqlite3.Connection) -> bool:
+    columns = {row[1] for row in connection.execute("pragma table_info(articles)")}
+    return set(ARCHIVE_POINTER) <= columns
+
+
+@dataclass
+class ReextractOutcome:
+    """What a run did: outcome counts (CHANGED, UNCHANGED and the names above), the selected total, the
+    unreadable records named, its run id, and the first signal that stopped it (None when it ran to its end)."""
+
+    counts: Counter
+    #: The normalizer's fix-ups, by field.
+    fixups: Counter
+    selected: int
+    unreadable: list[str]
+    run_id: int | None
+    signal: int | None
+    seconds: float
+
+    @property
+    def extracted(self) -> int:
+        return sum(self.counts[outcome] for outcome in (CHANGED, UNCHANGED, RESTAMPED))
+
+    @property
+    def nothing_archived(self) -> bool:
+        """Articles were selected, and none of them has an archived page."""
+        return self.selected > 0 and self.counts[NOT_ARCHIVED] == self.selected
+
+    def summary(self) -> str:
+        counts = self.counts
+        ended = f"interrupted by {signal.Signals(self.signal).name}" if self.signal else "finished"
+        fixed = sum(self.fixups.values())
+        return (f"reextract {ended} after {self.seconds:.1f} s: {self.extracted} of {self.selected} articles "
+                f"extracted again from the archive, no request: {counts[CHANGED]} updated, "
+                f"{counts[UNCHANGED] + counts[RESTAMPED]} unchanged ({counts[RESTAMPED]} restamped with the current "
+                f"extractor_version), {counts[FAILED] + counts[DROPPED]} failed, {counts[NOT_ARTICLE]} no longer "
+                f"articles; {counts[NOT_ARCHIVED]} not archived, {counts[UNREADABLE]} archived records unreadable"
+                + (f"; {fixed} fields normalized" if fixed else "") + f" (run {self.run_id})")
+
+
+class Reextraction:
+    """One run over a selection: articles fed to the pool, outcomes to the writer thread, progress and signals."""
+
+    def __init__(self, db: str | Path, pool: ExtractionPool, writer: StoreWriter, progress: str,
+                 progress_seconds: float):
+        self.db_folder = str(Path(db).resolve().parent)
+        self.pool, self.writer = pool, writer
+        self.progress, self.progress_seconds = progress, progress_seconds
+        self.counts: Counter = Counter()
+        self.fixups: Counter = Counter()
+        self.unreadable: list[str] = []
+        self.run_id: int | None = None
+        self.extract_seconds = 0.0
+        self.signals: list[int] = []
+        self.in_flight: set[asyncio.Task] = set()
+        self.started = time.monotonic()
+
+    def write(self, method, *args, **kwargs) -> asyncio.Future:
+        """``method(store, ...)`` on the writer thread, committed with the writes queued beside it."""
+        return asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
+
+    async def run(self, articles: Iterator[ArchivedArticle | str], selected: int) -> ReextractOutcome:
+        loop = asyncio.get_running_loop()
+        for signum in shutdown.SIGNALS:
+            loop.add_signal_handler(signum, self.on_signal, signum)
+        await asyncio.wrap_future(self.writer.opened)
+        self.run_id = await self.write(ArticleStore.start_run, REEXTRACT_RUN, "")
+        ticker = asyncio.ensure_future(self.show_progress(selected))
+        self.pool.start()
+        window = IN_FLIGHT_PER_WORKER * max(self.pool.workers, 1)
+        try:
+            for article in articles:
+                if self.signals:
+                    break
+                if isinstance(article, str):
+                    self.counts[NOT_ARCHIVED] += 1
+                    continue
+                if len(self.in_flight) >= window:
+                    _, self.in_flight = await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
+                    if self.signals:
+                        break
+                self.in_flight.add(asyncio.ensure_future(self.reextract(article)))
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
+        finally:
+            ticker.cancel()
+            for signum in shutdown.SIGNALS:
+                loop.remove_signal_handler(signum)
+        await self.finish_run()
+        first = self.signals[0] if self.signals else None
+        return ReextractOutcome(self.counts, self.fixups, selected, self.unreadable, self.run_id, first,
+                                time.monotonic() - self.started)
+
+    async def reextract(self, article: ArchivedArticle) -> None:
+        try:
+            extracted, http_status, fixups = await self.pool.run(
+                extract_archived, self.db_folder, article, self.pool.timezone_name, self.pool.site)
+        except ArchiveUnreadable as error:
+            self.counts[UNREADABLE] += 1
+            if len(self.unreadable) < UNREADABLE_NAMED:
+                self.unreadable.append(f"{article.url}: {error}")
+            return
+        except WorkerFailed as failure:
+            await self.fail(article.url, FAILED, str(failure), None)
+            return
+        self.extract_seconds += extracted.seconds
+        self.fixups.update(fixups)
+        record = extracted.record
+        if isinstance(extracted.error, NotAnArticle):
+            logger.info("Not an article now: %s (%s)", article.url, extracted.error)
+            self.counts[NOT_ARTICLE] += 1
+        elif extracted.error is not None:
+            await self.fail(article.url, FAILED, str(extracted.error), http_status)
+            return
+        elif missing := [field for field in REQUIRED_FIELDS if not getattr(record, field)]:
+            await self.fail(article.url, DROPPED, f"dropped: article record without {', '.join(missing)}",
+                            http_status)
+            return
+        else:
+            try:
+                self.counts[await self.write(store_reextracted, record, self.run_id)] += 1
+            except Exception as error:
+                # The group's transaction failed (disk full, a lock held past the timeout): the stored version stays.
+                logger.error("Could not store the re-extracted %s: %s", article.url, error)
+                self.counts[FAILED] += 1
+
+    async def fail(self, url: str, outcome: str, reason: str, http_status: int | None) -> None:
+        self.counts[outcome] += 1
+        try:
+            await self.write(ArticleStore.record_failure, url, reason, http_status, self.run_id)
+        except Exception as error:
+            logger.error("Could not record the failure of %s: %s", url, error)
+
+    def figures(self) -> str:
+        counts = self.counts
+        return (f"{counts[CHANGED]} updated, {counts[UNCHANGED] + counts[RESTAMPED]} unchanged, "
+                f"{counts[FAILED] + counts[DROPPED]} failed, {counts[UNREADABLE]} unreadable")
+
+    async def show_progress(self, selected: int) -> None:
+        """A live bar on a terminal (the total is known, unlike a crawl's), a line every interval in a log."""
+        if self.progress == "off":
+            return
+        if self.progress == "line":
+            # Imported here: only a terminal's run draws a bar.
+            from tqdm import tqdm
+
+            with tqdm(total=selected, file=sys.stderr, leave=False, dynamic_ncols=True, unit="article") as bar:
+                while True:
+                    bar.n = sum(self.counts.values())
+                    bar.set_postfix_str(self.figures())
+                    await asyncio.sleep(1.0)
+        while True:
+            await asyncio.sleep(self.progress_seconds)
+            print(f"potus-crawler: progress: {elapsed(time.monotonic() - self.started)}  articles: "
+                  f"{sum(self.counts.values())} of {selected} done: {self.figures()}", file=sys.stderr, flush=True)
+
+    def on_signal(self, signum: int) -> None:
+        self.signals.append(signum)
+        name = signal.Signals(signum).name
+        if len(self.signals) == 1:
+            shutdown.say(f"{name} received: finishing the articles in flight (send it again to stop at once)")
+        elif len(self.signals) == 2:
+            shutdown.say(f"{name} received again: stopping at once")
+            shutdown.STOPPED_AT_ONCE.set()
+            for task in self.in_flight:
+                task.cancel()
+            self.pool.terminate()
+        else:
+            shutdown.exit_now(shutdown.exit_code(self.signals[0]))
+
+    async def finish_run(self) -> None:
+        counts = self.counts
+        if self.signals:
+            status, reason = "interrupted", "stopped at once" if len(self.signals) > 1 else "shutdown"
+        elif counts[UNREADABLE]:
+            status, reason = "unhealthy", "finished"
+        else:
+            status, reason = "finished", "finished"
+        problems = f"{counts[UNREADABLE]} archived records missing or unreadable" if counts[UNREADABLE] else None
+        try:
+            await self.write(ArticleStore.finish_run, self.run_id, status, finish_reason=reason, requests=0,
+                             pages_fetched=0, articles_extracted=counts[CHANGED] + counts[UNCHANGED] + counts[RESTAMPED],
+                             articles_updated=counts[CHANGED], articles_unchanged=counts[UNCHANGED] + counts[RESTAMPED],
+                             failures=counts[FAILED] + counts[DROPPED], dropped=counts[DROPPED],
+                             not_articles=counts[NOT_ARTICLE], extract_seconds=self.extract_seconds,
+                             store_seconds=self.writer.busy_seconds, problems=problems)
+        except Exception as error:
+            # The next crawl marks a run left running as interrupted.
+            shutdown.say(f"the reextract run could not be recorded ({error})")
+
+
+class NoArchive(Exception):
+    """The database has no archive pointers: no crawl archived its pages."""
+
+
+def reextract_database(db: str | Path, selection: Selection, settings, progress: str = "off") -> ReextractOutcome:
+    """Re-extract the selected articles of the database at ``db`` (which must exist), holding its crawl lock;
+    ``settings``: the project's Scrapy settings, as a crawl takes them.
+
+    Raises AlreadyRunning (a crawl or another re-extraction holds the lock), NoArchive.
+    """
+    with crawl_lock(db), closing(selection_connection(db)) as connection:
+        if not has_archive_pointers(connection):
+            raise NoArchive(f"{db} has no archive: its articles point at no archived page")
+        pool = ExtractionPool(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
+                              settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"])
+        writer = StoreWriter(partial(ArticleStore, db))
+        run = Reextraction(db, pool, writer, progress, settings.getfloat("POTUS_PROGRESS_SECONDS"))
+        previous = {signum: signal.getsignal(signum) for signum in shutdown.SIGNALS}
+        shutdown.STOPPED_AT_ONCE.clear()
+        try:
+            return asyncio.run(run.run(selection.articles(connection), selection.count(connection)))
+        finally:
+            if shutdown.STOPPED_AT_ONCE.is_set():
+                pool.terminate()
+            else:
+                pool.close()
+            writer.close()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+
+class NotArchived(Exception):
+    """``extract --url``: the database holds no article at the URL, or none with an archived page."""
+
+
+def archived_extraction(db: str | Path, url: str, settings) -> tuple[Extracted, str]:
+    """``extract --url``: the stored article at ``url`` extracted again from its archived page, in this process,
+    and its canonical URL. Raises NotArchived, ArchiveUnreadable."""
+    with closing(read_only_connection(db)) as connection:
+        if not has_archive_pointers(connection):
+            raise NotArchived(f"{db} has no archive: its articles point at no archived page")
+        canonical = canonical_url(url)
+        row = connection.execute(f"select {', '.join(ARCHIVE_POINTER)} from articles where url = ?",
+                                 [canonical]).fetchone()
+    if row is None:
+        raise NotArchived(f"{db} holds no article at {canonical}")
+    if row[0] is None:
+        raise NotArchived(f"the article at {canonical} was stored before its pages were archived")
+    extracted, _, _ = extract_archived(str(Path(db).resolve().parent), ArchivedArticle(canonical, *row),
+                                       settings["POTUS_TIMEZONE"], settings["POTUS_SITE"])
+    return extracted, canonical

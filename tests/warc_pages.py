@@ -1,0 +1,64 @@
+"""Archived pages for tests of ``reextract``: a crawl database's articles written as WARC response records with
+warcio, and each row pointed at its record, as the crawl's archive does (its migration is not on this branch)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+#: Where the tests' archive lives, relative to the folder holding the database.
+WARC_FILE = "warc/potus-test-00001.warc.gz"
+
+
+def add_archive_pointers(db: Path) -> None:
+    with sqlite3.connect(db) as connection:
+        columns = {row[1] for row in connection.execute("pragma table_info(articles)")}
+        for column, kind in (("warc_file", "TEXT"), ("warc_offset", "INTEGER"), ("warc_length", "INTEGER")):
+            if column not in columns:
+                connection.execute(f"alter table articles add column {column} {kind}")
+    connection.close()
+
+
+def archive_pages(db: Path, pages: dict[str, bytes], *, gzip_encoded: frozenset[str] = frozenset()) -> Path:
+    """Write each URL's page as a request/response pair (gzip per record) and point its article row at the
+    response record; the URLs in ``gzip_encoded`` are archived as received with ``Content-Encoding: gzip``."""
+    add_archive_pointers(db)
+    path = db.parent / WARC_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pointers = []
+    with open(path, "wb") as archive:
+        writer = WARCWriter(archive, gzip=True, warc_version="1.1")
+        for url, body in pages.items():
+            headers = [("Content-Type", "text/html; charset=UTF-8")]
+            if url in gzip_encoded:
+                body = gzip.compress(body)
+                headers.append(("Content-Encoding", "gzip"))
+            response = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body),
+                http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"))
+            parts = urlsplit(url)
+            request = writer.create_warc_record(
+                url, "request", payload=io.BytesIO(b""),
+                http_headers=StatusAndHeaders(f"GET {parts.path} HTTP/1.1", [("Host", parts.netloc)],
+                                              is_http_request=True))
+            offset = archive.tell()
+            writer.write_record(response)
+            pointers.append((WARC_FILE, offset, archive.tell() - offset, url))
+            writer.write_record(request)
+    with sqlite3.connect(db) as connection:
+        connection.executemany("update articles set warc_file = ?, warc_offset = ?, warc_length = ? where url = ?",
+                               pointers)
+    connection.close()
+    return path
+
+
+def site_pages(site) -> dict[str, bytes]:
+    """The demo site's article pages as its server sends them, by canonical URL."""
+    return {url: (site.root / url.removeprefix(site.base_url).strip("/") / "index.html").read_bytes()
+            for url in site.expected_records}
