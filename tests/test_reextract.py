@@ -20,7 +20,7 @@ from extractors.sites import PROFILES
 from potus_crawler.cli import main
 from potus_crawler.storage import ArticleStore
 from test_crawl import PROJECT_ROOT, crawl
-from warc_pages import WARC_FILE, archive_pages, site_pages
+from warc_pages import archive_pages, site_pages
 
 #: Tables a re-extraction may write; crawl_runs gets its run row besides.
 ARTICLE_TABLES = ("articles", "article_revisions", "article_authors", "article_categories", "article_tags",
