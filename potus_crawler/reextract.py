@@ -52,17 +52,19 @@ from potus_crawler.pipelines.normalize import NormalizePipeline
 from potus_crawler.pipelines.validate import REQUIRED_FIELDS
 from potus_crawler.progress import elapsed
 from potus_crawler.spiders.potus import page_text
-from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, ArticleStore, kept_from_stored,
-                                   read_only_connection)
+from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, ArticleStore, DatabaseLocked,
+                                   UnreadableDatabase, kept_from_stored, read_only_connection)
 from potus_crawler.writer import StoreWriter
 
 logger = logging.getLogger(__name__)
 
 #: The article row's pointer to its archived response record.
 ARCHIVE_POINTER = ("warc_file", "warc_offset", "warc_length")
-#: Articles handed to the pool and not yet stored, per worker: enough that no worker waits for the next page
-#: while one is stored; few enough that memory holds a handful of records.
-IN_FLIGHT_PER_WORKER = 8
+#: Articles a worker is given at once (see ``reextract_batch``).
+BATCH = 16
+#: Batches handed to the pool and not yet stored, per worker: one extracted while the next waits, so no worker
+#: waits for work while a batch is stored; few enough that memory holds a handful of records.
+BATCHES_PER_WORKER = 2
 #: Stored articles read from the database at a time, so the selection of a large database stays small.
 SELECTION_PAGE = 1000
 #: Unreadable archived records named one a line after the summary; the rest are counted.
@@ -134,35 +136,102 @@ class Fixups(Counter):
         self[key] += count
 
 
-def extract_archived(db_folder: str, article: ArchivedArticle, timezone_name: str,
-                     site: str) -> tuple[Extracted, int, Fixups]:
-    """A worker's task: the archived page of ``article`` extracted and normalized as a crawl stores it, the
-    archived HTTP status (for a failure's row) and the normalizer's fix-ups. Raises ArchiveUnreadable."""
+def extract_archived(db_folder: str | Path, article: ArchivedArticle, timezone_name: str, site: str,
+                     fixups: Fixups) -> tuple[Extracted, int]:
+    """The archived page of ``article`` extracted and normalized as a crawl stores it, and the archived HTTP
+    status (for a failure's row); the normalizer's changes counted in ``fixups``. Raises ArchiveUnreadable."""
     page = read_response(db_folder, article.warc_file, article.offset, article.length)
     # The crawl's own decoding: the charset its headers and the page declare, Windows-1252 for stray bytes.
     text = page_text(HtmlResponse(page.url, status=page.status, headers=page.headers, body=page.body))
     extracted = extract_timed(text, page.url, timezone_name, site)
-    fixups = Fixups()
     if extracted.record is not None:
         # The stored article is re-extracted under its own URL, whatever the page's canonical link says now:
         # an article moves to a new URL only when the site redirects a crawl there.
         extracted.record.url = article.url
         NormalizePipeline(fixups, site_timezone(timezone_name)).normalize(extracted.record)
-    return extracted, page.status, fixups
+    return extracted, page.status
 
 
-def store_reextracted(store: ArticleStore, record: ArticleRecord, run_id: int) -> str:
-    """Store a re-extracted record as a crawl stores a fetched one when it differs in any field (CHANGED);
-    otherwise only its ``extractor_version`` is brought up to date (RESTAMPED), or nothing at all (UNCHANGED)."""
-    stored = store.load_record(record.url)
+@dataclass
+class Outcome:
+    """What became of one article: CHANGED, UNCHANGED, RESTAMPED, or FAILED, DROPPED, NOT_ARTICLE, UNREADABLE,
+    with what storing it takes."""
+
+    url: str
+    outcome: str
+    #: CHANGED: the new record.
+    record: ArticleRecord | None = None
+    #: RESTAMPED: the current extractor's ``extractor_version``.
+    stamp: str | None = None
+    #: FAILED, DROPPED, NOT_ARTICLE, UNREADABLE: why, in one line.
+    reason: str | None = None
+    http_status: int | None = None
+
+
+#: Outcomes the writer stores.
+WRITTEN = (CHANGED, RESTAMPED, FAILED, DROPPED)
+
+
+@dataclass
+class BatchDone:
+    """A worker's answer for a batch: each article's outcome, the seconds the extractor took, the fix-ups."""
+
+    outcomes: list[Outcome]
+    extract_seconds: float
+    fixups: Fixups
+
+
+def reextract_batch(db: str, batch: list[ArchivedArticle], timezone_name: str, site: str) -> BatchDone:
+    """A worker's task: the batch's archived pages extracted, each record compared with the stored one (read
+    here, so only what must be written travels back to the writer). Pages go to workers in batches, the
+    stored versions are read in one query a table: a page costs the extractor a few milliseconds, and what
+    each task costs besides would otherwise take a good share of the cores."""
+    store = ArticleStore.for_reading(db)
+    try:
+        urls = [article.url for article in batch]
+        stored, stamps = store.load_records(urls), store.stamps(urls)
+    finally:
+        store.close()
+    done = BatchDone([], 0.0, Fixups())
+    for article in batch:
+        try:
+            extracted, http_status = extract_archived(Path(db).parent, article, timezone_name, site, done.fixups)
+        except ArchiveUnreadable as error:
+            done.outcomes.append(Outcome(article.url, UNREADABLE, reason=str(error)))
+            continue
+        done.extract_seconds += extracted.seconds
+        done.outcomes.append(judged(article.url, extracted, http_status, stored[article.url], stamps[article.url]))
+    return done
+
+
+def judged(url: str, extracted: Extracted, http_status: int, stored: dict, stamp: str | None) -> Outcome:
+    """The outcome of a page extracted again, against the stored record (as ``load_record`` gives it) and stamp:
+    the failures as a crawl judges them; CHANGED when saving the record would change any stored field."""
+    record = extracted.record
+    if isinstance(extracted.error, NotAnArticle):
+        return Outcome(url, NOT_ARTICLE, reason=str(extracted.error))
+    if extracted.error is not None:
+        return Outcome(url, FAILED, reason=str(extracted.error), http_status=http_status)
+    missing = [field for field in REQUIRED_FIELDS if not getattr(record, field)]
+    if missing:
+        return Outcome(url, DROPPED, reason=f"dropped: article record without {', '.join(missing)}",
+                       http_status=http_status)
     kept = kept_from_stored(record, stored)
     if {**record.as_dict(), **{field: stored[field] for field in kept}} != stored:
-        store.save_article(record, run_id, reason=REEXTRACT)
-        return CHANGED
+        return Outcome(url, CHANGED, record=record)
     version = extractor_version(record.extracted_with)
-    restamped = store.db.execute("update articles set extractor_version = ? where url = ? and extractor_version "
-                                 "is not ?", [version, record.url, version]).rowcount
-    return RESTAMPED if restamped else UNCHANGED
+    return Outcome(url, UNCHANGED) if version == stamp else Outcome(url, RESTAMPED, stamp=version)
+
+
+def store_outcomes(store: ArticleStore, outcomes: list[Outcome], run_id: int) -> None:
+    """A batch's writes: a changed record saved as a crawl saves one, a stamp brought up to date, a failure."""
+    for outcome in outcomes:
+        if outcome.outcome == CHANGED:
+            store.save_article(outcome.record, run_id, reason=REEXTRACT)
+        elif outcome.outcome == RESTAMPED:
+            store.set_extractor_version(outcome.url, outcome.stamp)
+        else:
+            store.record_failure(outcome.url, outcome.reason, outcome.http_status, run_id)
 
 
 @dataclass(frozen=True)
@@ -247,7 +316,7 @@ class Reextraction:
 
     def __init__(self, db: str | Path, pool: ExtractionPool, writer: StoreWriter, progress: str,
                  progress_seconds: float):
-        self.db_folder = str(Path(db).resolve().parent)
+        self.db = str(Path(db).resolve())
         self.pool, self.writer = pool, writer
         self.progress, self.progress_seconds = progress, progress_seconds
         self.counts: Counter = Counter()
@@ -271,19 +340,14 @@ class Reextraction:
         self.run_id = await self.write(ArticleStore.start_run, REEXTRACT_RUN, "")
         ticker = asyncio.ensure_future(self.show_progress(selected))
         self.pool.start()
-        window = IN_FLIGHT_PER_WORKER * max(self.pool.workers, 1)
+        window = BATCHES_PER_WORKER * max(self.pool.workers, 1)
         try:
-            for article in articles:
-                if self.signals:
-                    break
-                if isinstance(article, str):
-                    self.counts[NOT_ARCHIVED] += 1
-                    continue
+            for batch in self.batches(articles):
                 if len(self.in_flight) >= window:
                     _, self.in_flight = await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
-                    if self.signals:
-                        break
-                self.in_flight.add(asyncio.ensure_future(self.reextract(article)))
+                if self.signals:
+                    break
+                self.in_flight.add(asyncio.ensure_future(self.reextract(batch)))
             await asyncio.gather(*self.in_flight, return_exceptions=True)
         finally:
             ticker.cancel()
@@ -294,45 +358,46 @@ class Reextraction:
         return ReextractOutcome(self.counts, self.fixups, selected, self.unreadable, self.run_id, first,
                                 time.monotonic() - self.started)
 
-    async def reextract(self, article: ArchivedArticle) -> None:
-        try:
-            extracted, http_status, fixups = await self.pool.run(
-                extract_archived, self.db_folder, article, self.pool.timezone_name, self.pool.site)
-        except ArchiveUnreadable as error:
-            self.counts[UNREADABLE] += 1
-            if len(self.unreadable) < UNREADABLE_NAMED:
-                self.unreadable.append(f"{article.url}: {error}")
-            return
-        except WorkerFailed as failure:
-            await self.fail(article.url, FAILED, str(failure), None)
-            return
-        self.extract_seconds += extracted.seconds
-        self.fixups.update(fixups)
-        record = extracted.record
-        if isinstance(extracted.error, NotAnArticle):
-            logger.info("Not an article now: %s (%s)", article.url, extracted.error)
-            self.counts[NOT_ARTICLE] += 1
-        elif extracted.error is not None:
-            await self.fail(article.url, FAILED, str(extracted.error), http_status)
-            return
-        elif missing := [field for field in REQUIRED_FIELDS if not getattr(record, field)]:
-            await self.fail(article.url, DROPPED, f"dropped: article record without {', '.join(missing)}",
-                            http_status)
-            return
-        else:
-            try:
-                self.counts[await self.write(store_reextracted, record, self.run_id)] += 1
-            except Exception as error:
-                # The group's transaction failed (disk full, a lock held past the timeout): the stored version stays.
-                logger.error("Could not store the re-extracted %s: %s", article.url, error)
-                self.counts[FAILED] += 1
+    def batches(self, articles: Iterator[ArchivedArticle | str]) -> Iterator[list[ArchivedArticle]]:
+        """The archived articles in batches of ``BATCH``; the ones without an archived page counted on the way."""
+        batch: list[ArchivedArticle] = []
+        for article in articles:
+            if isinstance(article, str):
+                self.counts[NOT_ARCHIVED] += 1
+                continue
+            batch.append(article)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
-    async def fail(self, url: str, outcome: str, reason: str, http_status: int | None) -> None:
-        self.counts[outcome] += 1
+    async def reextract(self, batch: list[ArchivedArticle]) -> None:
         try:
-            await self.write(ArticleStore.record_failure, url, reason, http_status, self.run_id)
+            done = await self.pool.run(reextract_batch, self.db, batch, self.pool.timezone_name, self.pool.site)
+        except (WorkerFailed, UnreadableDatabase, DatabaseLocked, sqlite3.Error) as failure:
+            # The worker died or hung with the batch, or could not read the stored versions: the batch fails.
+            done = BatchDone([Outcome(article.url, FAILED, reason=str(failure)) for article in batch], 0.0, Fixups())
+        self.extract_seconds += done.extract_seconds
+        self.fixups.update(done.fixups)
+        for outcome in done.outcomes:
+            if outcome.outcome == UNREADABLE and len(self.unreadable) < UNREADABLE_NAMED:
+                self.unreadable.append(f"{outcome.url}: {outcome.reason}")
+            elif outcome.outcome == NOT_ARTICLE:
+                logger.info("Not an article now: %s (%s)", outcome.url, outcome.reason)
+            if outcome.outcome not in WRITTEN:
+                self.counts[outcome.outcome] += 1
+        writes = [outcome for outcome in done.outcomes if outcome.outcome in WRITTEN]
+        if not writes:
+            return
+        try:
+            await self.write(store_outcomes, writes, self.run_id)
         except Exception as error:
-            logger.error("Could not record the failure of %s: %s", url, error)
+            # The transaction failed (disk full, a lock held past the timeout): the stored versions stay.
+            logger.error("Could not store %d re-extracted articles: %s", len(writes), error)
+            self.counts[FAILED] += len(writes)
+            return
+        self.counts.update(outcome.outcome for outcome in writes)
 
     def figures(self) -> str:
         counts = self.counts
@@ -440,6 +505,6 @@ def archived_extraction(db: str | Path, url: str, settings) -> tuple[Extracted, 
         raise NotArchived(f"{db} holds no article at {canonical}")
     if row[0] is None:
         raise NotArchived(f"the article at {canonical} was stored before its pages were archived")
-    extracted, _, _ = extract_archived(str(Path(db).resolve().parent), ArchivedArticle(canonical, *row),
-                                       settings["POTUS_TIMEZONE"], settings["POTUS_SITE"])
+    extracted, _ = extract_archived(Path(db).resolve().parent, ArchivedArticle(canonical, *row),
+                                    settings["POTUS_TIMEZONE"], settings["POTUS_SITE"], Fixups())
     return extracted, canonical

@@ -598,6 +598,11 @@ class ArticleStore:
                             "last_checked = ?, last_run_id = ? where url = ?", [checked, http_status, checked, run_id, url])
         return stored["gone_since"] is None
 
+    def set_extractor_version(self, url: str, version: str | None) -> None:
+        """A re-extraction found the stored record unchanged: the current extractor's stamp is its stamp now."""
+        with self.db.atomic():
+            self.db.execute("update articles set extractor_version = ? where url = ?", [version, url])
+
     def record_failure(self, url: str, reason: str, http_status: int | None = None,
                        run_id: int | None = None) -> None:
         with self.db.atomic():
@@ -632,18 +637,29 @@ class ArticleStore:
 
     def load_record(self, url: str) -> dict | None:
         """An article as its record dict again, children included; None when not stored."""
-        rows = list(self.db.query("select * from articles where url = ?", [url]))
-        if not rows:
-            return None
-        row = rows[0]
-        record = {name: row[name] for name in ARTICLE_COLUMNS}
+        return self.load_records([url]).get(url)
+
+    def load_records(self, urls: list[str]) -> dict[str, dict]:
+        """Articles as their record dicts again, children included, by URL (one query a table for them all);
+        the ones not stored are left out."""
+        marks = ", ".join("?" * len(urls))
+        records = {row["url"]: {**{name: row[name] for name in ARTICLE_COLUMNS},
+                                **{field: [] for field, *_ in LINKED_TERMS}, "related_links": []}
+                   for row in self.db.query(f"select * from articles where url in ({marks})", urls)}
         for field, terms, links, column in LINKED_TERMS:
-            record[field] = [r["name"] for r in self.db.query(
-                f"select t.name from [{links}] l join [{terms}] t on t.id = l.{column} "
-                "where l.article_url = ? order by l.position", [url])]
-        record["related_links"] = [dict(r) for r in self.db.query(
-            "select url, title, published from related_links where article_url = ? order by position", [url])]
-        return record
+            for row in self.db.query(f"select l.article_url, t.name from [{links}] l join [{terms}] t "
+                                     f"on t.id = l.{column} where l.article_url in ({marks}) "
+                                     "order by l.article_url, l.position", urls):
+                records[row["article_url"]][field].append(row["name"])
+        for row in self.db.query("select article_url, url, title, published from related_links "
+                                 f"where article_url in ({marks}) order by article_url, position", urls):
+            records[row.pop("article_url")]["related_links"].append(row)
+        return records
+
+    def stamps(self, urls: list[str]) -> dict[str, str | None]:
+        """The stored ``extractor_version`` of each article stored at one of ``urls``."""
+        return dict(self.db.execute(f"select url, extractor_version from articles where url in "
+                                    f"({', '.join('?' * len(urls))})", urls).fetchall())
 
     def crawl_state(self, recheck_published_since: str | None, recheck_checked_before: str,
                     failed_since: str) -> CrawlState:

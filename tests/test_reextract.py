@@ -17,10 +17,10 @@ import pytest
 from extractors import extract
 from extractors import version as extractor_versions
 from extractors.sites import PROFILES
+from benchmarks.archived_pages import archive_pages, site_pages
 from potus_crawler.cli import main
 from potus_crawler.storage import ArticleStore
 from test_crawl import PROJECT_ROOT, crawl
-from warc_pages import archive_pages, site_pages
 
 #: Tables a re-extraction may write; crawl_runs gets its run row besides.
 ARTICLE_TABLES = ("articles", "article_revisions", "article_authors", "article_categories", "article_tags",

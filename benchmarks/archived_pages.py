@@ -1,11 +1,13 @@
-"""Archived pages for tests of ``reextract``: a crawl database's articles written as WARC response records with
-warcio, and each row pointed at its record, as the crawl's archive does (its migration is not on this branch)."""
+"""Archived pages for the tests and the benchmark of ``reextract``: pages written as WARC response records with
+warcio, and each article row pointed at its record, as the crawl's archive does (its migration is not on this
+branch, so the pointer columns are added here when missing)."""
 
 from __future__ import annotations
 
 import gzip
 import io
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,7 +27,8 @@ def add_archive_pointers(db: Path) -> None:
     connection.close()
 
 
-def archive_pages(db: Path, pages: dict[str, bytes], *, gzip_encoded: frozenset[str] = frozenset()) -> Path:
+def archive_pages(db: Path, pages: dict[str, bytes] | Iterable[tuple[str, bytes]], *,
+                  gzip_encoded: frozenset[str] = frozenset()) -> Path:
     """Write each URL's page as a request/response pair (gzip per record) and point its article row at the
     response record; the URLs in ``gzip_encoded`` are archived as received with ``Content-Encoding: gzip``."""
     add_archive_pointers(db)
@@ -34,7 +37,7 @@ def archive_pages(db: Path, pages: dict[str, bytes], *, gzip_encoded: frozenset[
     pointers = []
     with open(path, "wb") as archive:
         writer = WARCWriter(archive, gzip=True, warc_version="1.1")
-        for url, body in pages.items():
+        for url, body in pages.items() if isinstance(pages, dict) else pages:
             headers = [("Content-Type", "text/html; charset=UTF-8")]
             if url in gzip_encoded:
                 body = gzip.compress(body)
