@@ -20,17 +20,15 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.archived_pages import archive_pages, site_pages
-from benchmarks.crawl import extract_one_by_one, tree_rss
+from benchmarks.crawl import MeasuredRun, extract_one_by_one, run_measured
 from extractors import extract
 from potus_crawler.demo import build_site
 from potus_crawler.storage import ArticleStore
@@ -65,30 +63,18 @@ def floor(pages: list[tuple[str, str]]) -> float:
         return process.submit(extract_one_by_one, pages).result()[0]
 
 
-def reextract(db: Path, *arguments: str) -> tuple[float, float, list[tuple[float, int]], str]:
-    """One run in a child process: its wall time, CPU seconds (with its workers'), (seconds, RSS) samples, and
-    what it printed."""
-    command = [sys.executable, "-m", "potus_crawler.cli", "reextract", "--db", str(db), "-q", *arguments]
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    samples: list[tuple[float, int]] = []
-    done = threading.Event()
+def reextract(db: Path, *arguments: str) -> MeasuredRun:
+    """One run in a child process, measured; its summary is in its run row."""
+    return run_measured([sys.executable, "-m", "potus_crawler.cli", "reextract", "--db", str(db), "-q", *arguments],
+                        "reextract")
 
-    def sample() -> None:
-        while not done.wait(0.1):
-            samples.append((time.monotonic() - started, tree_rss(process.pid)))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    # The output is a few lines: the pipes cannot fill before the child ends.
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.monotonic() - started
-    done.set()
-    sampler.join()
-    out, err = process.stdout.read(), process.stderr.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"reextract exited {os.waitstatus_to_exitcode(status)}: {err[-3000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, samples, out.strip()
+def run_summary(db: Path) -> str:
+    store = ArticleStore.for_reading(db)
+    run = next(iter(store.db.query("select * from crawl_runs order by id desc limit 1")))
+    store.close()
+    return (f"run {run['id']}: {run['status']}, {run['articles_extracted']} extracted, {run['articles_updated']} "
+            f"updated, {run['articles_unchanged']} unchanged, {run['failures']} failed, {run['requests']} requests")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,12 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         floor_rate = floor(floor_pages)
         print(f"floor: extractor alone, one process: {floor_rate:.1f} articles/s ({1000 / floor_rate:.1f} ms/page, "
               f"{len(floor_pages)} pages)")
-        idle_wall, idle_cpu, _, _ = reextract(db, "--since", NO_ARTICLE_SINCE)
+        idle = reextract(db, "--since", NO_ARTICLE_SINCE)
+        idle_wall, idle_cpu = idle.wall, idle.cpu
         print(f"start and end alone (a run that selects no article): {idle_wall:.1f} s, CPU {idle_cpu:.1f} s "
               "(imports, the workers' start and warm-up)")
-        wall, cpu, samples, summary = reextract(db)
+        measured = reextract(db)
+        wall, cpu, samples = measured.wall, measured.cpu, measured.rss_samples
         rate = args.articles / wall
-        print(summary)
+        print(run_summary(db))
         print(f"reextract: {args.articles} articles in {wall:.1f} s (the command end to end, workers' start "
               f"included) = {rate:.1f} articles/s on {os.cpu_count()} cores")
         steady = 1000 * (cpu - idle_cpu) / args.articles
@@ -121,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
               f"most {os.cpu_count() * 1000 / per_article / floor_rate:.2f} times the floor")
         quarters = [max((rss for seconds, rss in samples if wall * q / 4 <= seconds < wall * (q + 1) / 4), default=0)
                     for q in range(4)]
-        print(f"peak RSS {max(rss for _, rss in samples) / 2**20:.0f} MiB (reextract and its workers, every 0.1 s); "
+        print(f"peak RSS {measured.peak_rss / 2**20:.0f} MiB (reextract and its workers, every 0.1 s); "
               f"per quarter of the run: {', '.join(f'{rss / 2**20:.0f}' for rss in quarters)} MiB")
         print(f"reextract over floor: {rate / floor_rate:.2f}")
     return 0

@@ -378,6 +378,9 @@ class Reextraction:
         except (WorkerFailed, UnreadableDatabase, DatabaseLocked, sqlite3.Error) as failure:
             # The worker died or hung with the batch, or could not read the stored versions: the batch fails.
             done = BatchDone([Outcome(article.url, FAILED, reason=str(failure)) for article in batch], 0.0, Fixups())
+        if self.stopped_at_once:
+            # What the batch gave, or its workers' killing, is neither stored nor counted.
+            return
         self.extract_seconds += done.extract_seconds
         self.fixups.update(done.fixups)
         for outcome in done.outcomes:
@@ -422,6 +425,10 @@ class Reextraction:
             print(f"potus-crawler: progress: {elapsed(time.monotonic() - self.started)}  articles: "
                   f"{sum(self.counts.values())} of {selected} done: {self.figures()}", file=sys.stderr, flush=True)
 
+    @property
+    def stopped_at_once(self) -> bool:
+        return len(self.signals) > 1
+
     def on_signal(self, signum: int) -> None:
         self.signals.append(signum)
         name = signal.Signals(signum).name
@@ -429,9 +436,10 @@ class Reextraction:
             shutdown.say(f"{name} received: finishing the articles in flight (send it again to stop at once)")
         elif len(self.signals) == 2:
             shutdown.say(f"{name} received again: stopping at once")
-            shutdown.STOPPED_AT_ONCE.set()
-            for task in self.in_flight:
-                task.cancel()
+            # The batches in flight fail with the killed workers, and are dropped (see reextract). The process
+            # then ends as usual, unlike a crawl's (shutdown.exit_now): no reactor or writer is left mid-way, and
+            # the interpreter's exit releases the killed pool's semaphores, which the resource tracker would
+            # otherwise report as leaked.
             self.pool.terminate()
         else:
             shutdown.exit_now(shutdown.exit_code(self.signals[0]))
@@ -439,7 +447,7 @@ class Reextraction:
     async def finish_run(self) -> None:
         counts = self.counts
         if self.signals:
-            status, reason = "interrupted", "stopped at once" if len(self.signals) > 1 else "shutdown"
+            status, reason = "interrupted", "stopped at once" if self.stopped_at_once else "shutdown"
         elif counts[UNREADABLE]:
             status, reason = "unhealthy", "finished"
         else:
@@ -475,11 +483,10 @@ def reextract_database(db: str | Path, selection: Selection, settings, progress:
         writer = StoreWriter(partial(ArticleStore, db))
         run = Reextraction(db, pool, writer, progress, settings.getfloat("POTUS_PROGRESS_SECONDS"))
         previous = {signum: signal.getsignal(signum) for signum in shutdown.SIGNALS}
-        shutdown.STOPPED_AT_ONCE.clear()
         try:
             return asyncio.run(run.run(selection.articles(connection), selection.count(connection)))
         finally:
-            if shutdown.STOPPED_AT_ONCE.is_set():
+            if run.stopped_at_once:
                 pool.terminate()
             else:
                 pool.close()

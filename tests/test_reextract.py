@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -210,34 +209,47 @@ def test_extract_url_prints_the_record_of_the_archived_page(archived, capsys):
                                               f"{site.base_url}/no-such-post/"
 
 
-def test_ctrl_c_finishes_the_articles_in_flight_and_records_the_run_interrupted(archived):
+@pytest.mark.parametrize("signals, code, first_line, finish_reason", [
+    ([signal.SIGINT], 130, "SIGINT received: finishing the articles in flight (send it again to stop at once)",
+     "shutdown"),
+    ([signal.SIGTERM], 143, "SIGTERM received: finishing the articles in flight (send it again to stop at once)",
+     "shutdown"),
+    ([signal.SIGINT, signal.SIGINT], 130,
+     "SIGINT received: finishing the articles in flight (send it again to stop at once)", "stopped at once"),
+])
+def test_a_signal_stops_the_run_in_one_line_and_records_it_interrupted(archived, signals, code, first_line,
+                                                                        finish_reason):
     _site, db = archived
-    # Many copies of the articles, pointing at the same archived pages: a run long enough to interrupt.
+    # Copies of the articles and their lists pointing at the same archived pages: a run long enough to interrupt.
     with sqlite3.connect(db) as connection:
-        columns = [row[1] for row in connection.execute("pragma table_info(articles)")]
-        copied = ", ".join(f"url || 'copy-' || {n} || '/'" if c == "url" else c for c in columns
-                           for n in [0])
-        for n in range(20):
-            connection.execute(f"insert into articles ({', '.join(columns)}) select "
-                               f"{copied.replace('|| 0 ||', f'|| {n} ||')} from articles where url not like '%copy-%'")
+        for table, key in (("articles", "url"), ("article_authors", "article_url"),
+                           ("article_categories", "article_url"), ("article_tags", "article_url"),
+                           ("related_links", "article_url")):
+            columns = [row[1] for row in connection.execute(f"pragma table_info({table})")]
+            for n in range(20):
+                values = ", ".join(f"{key} || 'copy-{n}/'" if column == key else column for column in columns)
+                connection.execute(f"insert into {table} ({', '.join(columns)}) select {values} from {table} "
+                                   f"where {key} not like '%copy-%'")
     connection.close()
-    total = len(articles_by_url(db))
+    before = articles_by_url(db)
     process = subprocess.Popen([sys.executable, "-m", "potus_crawler.cli", "reextract", "--db", str(db), "-q",
                                 "-s", "POTUS_EXTRACTION_WORKERS=1"], cwd=PROJECT_ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not started(db):
         time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
+    for signum in signals:
+        process.send_signal(signum)
+        time.sleep(0.5)
     out, err = process.communicate(timeout=300)
-    assert process.returncode == 130, err
-    assert err.strip().splitlines()[0] == ("potus-crawler: SIGINT received: finishing the articles in flight "
-                                           "(send it again to stop at once)")
-    assert "Traceback" not in err
-    assert out.startswith("reextract interrupted by SIGINT after ")
+    assert process.returncode == code, err
+    lines = err.strip().splitlines()
+    assert lines[0] == f"potus-crawler: {first_line}"
+    assert len(lines) == len(signals)
+    assert out.startswith(f"reextract interrupted by {signal.Signals(signals[0]).name} after ")
     run = last_run(db)
-    assert (run["status"], run["finish_reason"]) == ("interrupted", "shutdown")
-    assert run["articles_extracted"] < total
+    assert (run["status"], run["finish_reason"]) == ("interrupted", finish_reason)
+    assert articles_by_url(db) == before
 
 
 def started(db: Path) -> bool:
