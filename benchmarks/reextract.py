@@ -101,12 +101,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reextract: {args.articles} articles in {wall:.1f} s (the command end to end, workers' start "
               f"included) = {rate:.1f} articles/s on {os.cpu_count()} cores")
         steady = 1000 * (cpu - idle_cpu) / args.articles
-        print(f"  without the start and end: {args.articles / (wall - idle_wall):.1f} articles/s, "
-              f"{steady:.1f} ms CPU per article = {args.articles / (wall - idle_wall) / floor_rate:.2f} times the floor")
+        steady_rate = args.articles / (wall - idle_wall)
+        print(f"  without the start and end: {steady_rate:.1f} articles/s, {steady:.1f} ms CPU per article "
+              f"= {steady_rate / floor_rate:.2f} times the floor")
         per_article = 1000 * cpu / args.articles
         print(f"  CPU {cpu:.1f} s = {cpu / wall:.2f} of {os.cpu_count()} cores busy (reextract and its workers): "
-              f"{per_article:.1f} ms per article against the floor's {1000 / floor_rate:.1f} ms; on idle cores at "
-              f"most {os.cpu_count() * 1000 / per_article / floor_rate:.2f} times the floor")
+              f"{per_article:.1f} ms per article against the floor's {1000 / floor_rate:.1f} ms (the main process "
+              f"{1000 * measured.own_cpu / args.articles:.2f} ms); on idle cores at most "
+              f"{os.cpu_count() * 1000 / per_article / floor_rate:.2f} times the floor")
         quarters = [max((rss for seconds, rss in samples if wall * q / 4 <= seconds < wall * (q + 1) / 4), default=0)
                     for q in range(4)]
         print(f"peak RSS {measured.peak_rss / 2**20:.0f} MiB (reextract and its workers, every 0.1 s); "

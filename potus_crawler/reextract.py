@@ -1,9 +1,10 @@
 """``potus-crawler reextract``: stored articles extracted again from their archived pages, without a request.
 
 Each article row points at the WARC response record of the page it was extracted from
-(``warc_file``, ``warc_offset``, ``warc_length``). A worker of the extraction pool reads that one
-record (the main process sends it the pointer, never the page), decodes the page as a crawl does and
-extracts and normalizes it with the current code; the writer thread stores the outcome:
+(``warc_file``, ``warc_offset``, ``warc_length``). Workers of the extraction pool take the articles in
+batches: a worker reads each one's record (the main process sends it the pointer, never the page) and
+the stored versions, decodes the page as a crawl does, extracts (and where it differs, normalizes) it
+with the current code and compares it with the stored record; the writer thread stores what changed:
 
 - a record that differs from the stored one in any field is stored by ``ArticleStore.save_article``
   as a crawl stores a changed article, the version it replaces kept in ``article_revisions`` with
@@ -19,8 +20,9 @@ extracts and normalizes it with the current code; the writer thread stores the o
 The run is a ``crawl_runs`` row with spider ``reextract`` (no request, no page fetched), which the
 crawls' history (monitoring, incremental crawls) leaves out. Settings (``potus_crawler.settings``):
 ``POTUS_EXTRACTION_WORKERS``, ``POTUS_EXTRACTION_TIMEOUT``, ``POTUS_TIMEZONE``, ``POTUS_SITE``,
-``POTUS_PROGRESS_SECONDS`` (``-s NAME=VALUE`` as for a crawl). Signals as for a crawl (``potus_crawler.shutdown``): the first SIGINT or
-SIGTERM lets the articles in flight finish, the second stops at once, the third exits on the spot.
+``POTUS_PROGRESS_SECONDS`` (``-s NAME=VALUE`` as for a crawl). Signals as for a crawl
+(``potus_crawler.shutdown``): the first SIGINT or SIGTERM lets the articles in flight finish, the
+second stops at once, the third exits on the spot.
 """
 
 from __future__ import annotations
@@ -136,10 +138,10 @@ class Fixups(Counter):
         self[key] += count
 
 
-def extract_archived(db_folder: str | Path, article: ArchivedArticle, timezone_name: str, site: str,
-                     fixups: Fixups) -> tuple[Extracted, int]:
-    """The archived page of ``article`` extracted and normalized as a crawl stores it, and the archived HTTP
-    status (for a failure's row); the normalizer's changes counted in ``fixups``. Raises ArchiveUnreadable."""
+def extract_archived(db_folder: str | Path, article: ArchivedArticle, timezone_name: str,
+                     site: str) -> tuple[Extracted, int]:
+    """The archived page of ``article`` extracted as a crawl extracts it, and the archived HTTP status (for a
+    failure's row). Raises ArchiveUnreadable."""
     page = read_response(db_folder, article.warc_file, article.offset, article.length)
     # The crawl's own decoding: the charset its headers and the page declare, Windows-1252 for stray bytes.
     text = page_text(HtmlResponse(page.url, status=page.status, headers=page.headers, body=page.body))
@@ -148,7 +150,6 @@ def extract_archived(db_folder: str | Path, article: ArchivedArticle, timezone_n
         # The stored article is re-extracted under its own URL, whatever the page's canonical link says now:
         # an article moves to a new URL only when the site redirects a crawl there.
         extracted.record.url = article.url
-        NormalizePipeline(fixups, site_timezone(timezone_name)).normalize(extracted.record)
     return extracted, page.status
 
 
@@ -193,14 +194,21 @@ def reextract_batch(db: str, batch: list[ArchivedArticle], timezone_name: str, s
     finally:
         store.close()
     done = BatchDone([], 0.0, Fixups())
+    normalizer = NormalizePipeline(done.fixups, site_timezone(timezone_name))
     for article in batch:
         try:
-            extracted, http_status = extract_archived(Path(db).parent, article, timezone_name, site, done.fixups)
+            extracted, http_status = extract_archived(Path(db).parent, article, timezone_name, site)
         except ArchiveUnreadable as error:
             done.outcomes.append(Outcome(article.url, UNREADABLE, reason=str(error)))
             continue
         done.extract_seconds += extracted.seconds
-        done.outcomes.append(judged(article.url, extracted, http_status, stored[article.url], stamps[article.url]))
+        outcome = judged(article.url, extracted, http_status, stored[article.url], stamps[article.url])
+        if outcome.outcome == CHANGED:
+            # Normalized, as a crawl's pipeline does, only when it differs: the stored record is normalized and
+            # normalizing is idempotent, so a record equal to it before normalizing is equal after.
+            normalizer.normalize(extracted.record)
+            outcome = judged(article.url, extracted, http_status, stored[article.url], stamps[article.url])
+        done.outcomes.append(outcome)
     return done
 
 
@@ -454,9 +462,10 @@ class Reextraction:
             status, reason = "finished", "finished"
         problems = f"{counts[UNREADABLE]} archived records missing or unreadable" if counts[UNREADABLE] else None
         try:
+            unchanged = counts[UNCHANGED] + counts[RESTAMPED]
             await self.write(ArticleStore.finish_run, self.run_id, status, finish_reason=reason, requests=0,
-                             pages_fetched=0, articles_extracted=counts[CHANGED] + counts[UNCHANGED] + counts[RESTAMPED],
-                             articles_updated=counts[CHANGED], articles_unchanged=counts[UNCHANGED] + counts[RESTAMPED],
+                             pages_fetched=0, articles_extracted=counts[CHANGED] + unchanged,
+                             articles_updated=counts[CHANGED], articles_unchanged=unchanged,
                              failures=counts[FAILED] + counts[DROPPED], dropped=counts[DROPPED],
                              not_articles=counts[NOT_ARTICLE], extract_seconds=self.extract_seconds,
                              store_seconds=self.writer.busy_seconds, problems=problems)
@@ -513,5 +522,5 @@ def archived_extraction(db: str | Path, url: str, settings) -> tuple[Extracted, 
     if row[0] is None:
         raise NotArchived(f"the article at {canonical} was stored before its pages were archived")
     extracted, _ = extract_archived(Path(db).resolve().parent, ArchivedArticle(canonical, *row),
-                                    settings["POTUS_TIMEZONE"], settings["POTUS_SITE"], Fixups())
+                                    settings["POTUS_TIMEZONE"], settings["POTUS_SITE"])
     return extracted, canonical
