@@ -258,3 +258,22 @@ def started(db: Path) -> bool:
             return bool(connection.execute("select count(*) from crawl_runs where spider = 'reextract'").fetchone()[0])
     except sqlite3.OperationalError:
         return False
+
+
+def test_a_reextract_run_is_no_part_of_the_crawls_history(archived):
+    _site, db = archived
+    store = ArticleStore.for_reading(db)
+    crawls_before = (store.last_finished_run_started(), store.recent_runs(10))
+    store.close()
+    assert reextract(db, *IN_PROCESS) == 0
+    store = ArticleStore.for_reading(db)
+    assert (store.last_finished_run_started(), store.recent_runs(10)) == crawls_before
+    store.close()
+
+
+def test_progress_goes_to_the_log_as_the_run_goes(archived, capsys):
+    site, db = archived
+    assert main(["reextract", "--db", str(db), "-s", "POTUS_PROGRESS_SECONDS=0.001", *IN_PROCESS]) == 0
+    progress = [line for line in capsys.readouterr().err.splitlines() if line.startswith("potus-crawler: progress: ")]
+    assert progress
+    assert f"of {len(site.expected_records)} done: " in progress[-1]
