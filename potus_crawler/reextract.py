@@ -106,19 +106,18 @@ def read_response(db_folder: str | Path, warc_file: str, offset: int, length: in
         raise ArchiveUnreadable(f"{path} ends before the {length} bytes of the record at offset {offset}")
     try:
         record = next(iter(ArchiveIterator(io.BytesIO(member))))
-        if record.rec_type != "response" or record.http_headers is None:
-            raise ArchiveUnreadable(f"the record at offset {offset} of {path} is a {record.rec_type} record, "
-                                    "not a response")
-        return ArchivedPage(url=record.rec_headers.get_header("WARC-Target-URI"),
-                            status=int(record.http_headers.get_statuscode()),
-                            headers=list(record.http_headers.headers), body=record.content_stream().read(),
-                            fetched=record.rec_headers.get_header("WARC-Date"))
-    except ArchiveUnreadable:
-        raise
+        page = None if record.rec_type != "response" or record.http_headers is None else ArchivedPage(
+            url=record.rec_headers.get_header("WARC-Target-URI"), status=int(record.http_headers.get_statuscode()),
+            headers=list(record.http_headers.headers), body=record.content_stream().read(),
+            fetched=record.rec_headers.get_header("WARC-Date"))
     except Exception as error:
         # Damaged bytes fail in warcio in many ways (a bad gzip member, a truncated header, a bad status line).
         raise ArchiveUnreadable(f"the record at offset {offset} of {path} is damaged: "
                                 f"{type(error).__name__}: {error}") from None
+    if page is None:
+        raise ArchiveUnreadable(f"the record at offset {offset} of {path} is a {record.rec_type} record, "
+                                "not a response")
+    return page
 
 
 @dataclass(frozen=True)
