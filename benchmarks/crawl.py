@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -88,21 +89,35 @@ def own_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def crawl(base_url: str, db: Path, settings: list[str]) -> dict:
-    """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row."""
-    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK,
-               *(argument for setting in settings for argument in ("-s", setting))]
+@dataclass
+class MeasuredRun:
+    """A command run in a child process: wall and CPU seconds (its workers' included), the CPU seconds of its
+    own process, its tree's resident bytes sampled every 0.1 s as (seconds since start, bytes)."""
+
+    wall: float
+    cpu: float
+    own_cpu: float
+    rss_samples: list[tuple[float, int]]
+
+    @property
+    def peak_rss(self) -> int:
+        return max((rss for _, rss in self.rss_samples), default=0)
+
+
+def run_measured(command: list[str], what: str) -> MeasuredRun:
+    """Run ``command``, measuring it; its output (a few lines at most) is discarded. SystemExit if it fails."""
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, reactor_cpu = 0, 0.0
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    samples: list[tuple[float, int]] = []
+    own_cpu = 0.0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, reactor_cpu
+        nonlocal own_cpu
         while not done.wait(0.1):
-            peak = max(peak, tree_rss(process.pid))
+            samples.append((time.monotonic() - started, tree_rss(process.pid)))
             try:
-                reactor_cpu = own_cpu_seconds(process.pid)
+                own_cpu = own_cpu_seconds(process.pid)
             except (FileNotFoundError, ProcessLookupError):
                 return
 
@@ -114,12 +129,20 @@ def crawl(base_url: str, db: Path, settings: list[str]) -> dict:
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"crawl exited {process.returncode}: {process.stderr.read()[-3000:]}")
+        raise SystemExit(f"{what} exited {process.returncode}: {process.stderr.read()[-3000:]}")
+    return MeasuredRun(wall, usage.ru_utime + usage.ru_stime, own_cpu, samples)
+
+
+def crawl(base_url: str, db: Path, settings: list[str]) -> dict:
+    """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row."""
+    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK,
+               *(argument for setting in settings for argument in ("-s", setting))]
+    measured = run_measured(command, "crawl")
     store = ArticleStore(db)
     run = next(iter(store.db.query("select * from crawl_runs order by id desc limit 1")))
     store.close()
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "reactor_cpu": reactor_cpu, "peak_rss": peak,
-            "run": run}
+    return {"wall": measured.wall, "cpu": measured.cpu, "reactor_cpu": measured.own_cpu,
+            "peak_rss": measured.peak_rss, "run": run}
 
 
 def article_pages(site, content: DemoContent) -> Iterator[tuple[str, Path]]:

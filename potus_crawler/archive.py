@@ -253,7 +253,8 @@ def read_page(path: Path, offset: int, length: int, *, decoded: bool) -> Archive
             raise ArchiveUnreadable(f"{path} at {offset}: no response record there")
         return page_of(record, decoded=decoded)
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as error:
-        raise ArchiveUnreadable(f"{path} at {offset}: no WARC record there ({error})") from None
+        # warcio's messages quote the bytes it could not read: the kind of failure is the one line to print.
+        raise ArchiveUnreadable(f"{path} at {offset}: no WARC record there ({type(error).__name__})") from None
 
 
 @dataclass(frozen=True)

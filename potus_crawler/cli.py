@@ -54,6 +54,10 @@ exit codes:
             done); 3 found no article at all (the site is down or changed its layout); 4 a figure
             fell far below the recent runs' (the message names it); 75 another crawl of the
             database is running (try again later); 130, 143 stopped by SIGINT (Ctrl-C), SIGTERM
+  reextract 0 done (every selected article with an archived page extracted again); 2 a bad option or
+            setting, a database it cannot use; 3 no selected article has an
+            archived page; 4 archived records were missing or unreadable (counted, named); 75 a crawl
+            of the database is running; 130, 143 stopped by SIGINT (Ctrl-C), SIGTERM
   demo      0 every article stored as expected; 1 not; 2 a bad option or setting; 130, 143 stopped
   stats, search, export, serve, report
             0 done; 1 search found no article; 2 bad input: a bad option, a database that is
@@ -247,6 +251,8 @@ def command_crawl(args: argparse.Namespace) -> int:
 
 
 def command_extract(args: argparse.Namespace) -> int:
+    if args.file is None:
+        return extract_archived_page(args)
     try:
         page = Path(args.file).read_bytes()
     except OSError as error:
@@ -395,6 +401,47 @@ def reads_database(command):
     return run
 
 
+@reads_database
+def extract_archived_page(args: argparse.Namespace) -> int:
+    """``extract --url URL``: the stored article's archived page extracted with the current extractor."""
+    from potus_crawler.archive import ArchiveUnreadable
+    from potus_crawler.reextract import NotArchived, archived_extraction
+
+    open_existing(args.db).close()
+    try:
+        extracted, url = archived_extraction(args.db, args.url, checked_settings(dict(args.set)))
+    except (NotArchived, ArchiveUnreadable) as missing:
+        print(f"potus-crawler extract: {missing}", file=sys.stderr)
+        return EXIT_USAGE
+    if extracted.error is not None:
+        print(f"{url}: {type(extracted.error).__name__}: {extracted.error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps(extracted.record.as_dict(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+@reads_database
+def command_reextract(args: argparse.Namespace) -> int:
+    from potus_crawler.reextract import UNREADABLE, Selection, reextract_database
+
+    settings = checked_settings(dict(args.set))
+    open_existing(args.db).close()
+    progress = "off" if args.quiet else "line" if sys.stderr.isatty() else "log"
+    try:
+        outcome = reextract_database(args.db, Selection(args.since, args.only_older), settings, progress)
+    except AlreadyRunning as busy:
+        print(f"potus-crawler reextract: not started: {busy}", file=sys.stderr)
+        return EXIT_LOCKED
+    print(f"{outcome.summary()} in {args.db}")
+    for line in outcome.unreadable:
+        print(f"potus-crawler reextract: unreadable: {line}", file=sys.stderr)
+    if outcome.signal is not None:
+        return exit_code(outcome.signal)
+    if outcome.counts[UNREADABLE]:
+        return EXIT_UNHEALTHY
+    return EXIT_NO_ARTICLES if outcome.nothing_archived else EXIT_OK
+
+
 def print_fill_rates(rates: dict[str, float | None]) -> None:
     """The stored articles' fill rates, as ``monitor.stored_fill_rates`` gives them (None: no article yet)."""
     print("Fields filled:")
@@ -505,11 +552,32 @@ def main(argv: list[str] | None = None) -> int:
                           help="Scrapy's log at INFO: every request's fate, the settings, the middlewares")
     crawl_parser.set_defaults(handler=command_crawl)
 
-    extract_parser = commands.add_parser("extract", help="print the article record of one stored HTML page as JSON")
-    extract_parser.add_argument("file", help="an HTML file")
+    extract_parser = commands.add_parser("extract", help="print the article record of one stored HTML page, or of "
+                                                        "an article's archived page, as JSON")
+    extract_parser.add_argument("file", nargs="?",
+                                help="an HTML file (default: the archived page of the article at --url in --db)")
     extract_parser.add_argument("--url", required=True, type=web_address,
                                 help="the http(s) URL the page was fetched from")
+    extract_parser.add_argument("--db", default=project_settings.POTUS_DB, type=file_path,
+                                help="without a file: the crawl database whose archive to read (default: setting "
+                                     "POTUS_DB, now %(default)s)")
+    extract_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
+                                help="without a file: a setting, as with crawl -s (repeatable)")
     extract_parser.set_defaults(handler=command_extract)
+
+    reextract_parser = commands.add_parser(
+        "reextract", help="extract the stored articles again from their archived pages, without a request")
+    reextract_parser.add_argument("--db", default=project_settings.POTUS_DB, type=file_path,
+                                  help="the crawl database (default: setting POTUS_DB, now %(default)s)")
+    reextract_parser.add_argument("--since", metavar="DATE", type=since_date,
+                                  help="only articles published since DATE (default: every date)")
+    reextract_parser.add_argument("--only-older", action="store_true",
+                                  help="only articles an older extractor made (extractor_version other than the "
+                                       "current one's for their rule set)")
+    reextract_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
+                                  help="a setting, as with crawl -s, e.g. POTUS_EXTRACTION_WORKERS=0 (repeatable)")
+    reextract_parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary and errors")
+    reextract_parser.set_defaults(handler=command_reextract)
 
     demo_parser = commands.add_parser("demo", help="serve the offline demo site on loopback and crawl it")
     demo_parser.add_argument("--db", default=DEMO_DB, help=f"SQLite file to write (default {DEMO_DB})")

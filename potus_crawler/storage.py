@@ -24,6 +24,7 @@ from sqlite_utils.migrations import Migrations
 
 from extractors import GENERIC, ArticleRecord
 from potus_crawler.archive import WarcPointer
+from extractors.version import extractor_version
 
 #: Children of an article, each replaced whole when the article is stored again.
 LINKED_TERMS = (
@@ -50,9 +51,16 @@ WARC_COLUMNS = ("warc_file", "warc_offset", "warc_length")
 #: What a revision keeps of the version it replaces.
 REVISION_COLUMNS = ("title", "body", "published", "modified", "description", "word_count", "last_checked")
 
-REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replaced_at, {', '.join(REVISION_COLUMNS)}) "
-                   f"values ({', '.join('?' * (3 + len(REVISION_COLUMNS)))})")
+REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replaced_at, reason, "
+                   f"{', '.join(REVISION_COLUMNS)}) values ({', '.join('?' * (4 + len(REVISION_COLUMNS)))})")
+#: Where a stored record comes from (``article_revisions.reason`` of the version it replaces): a page a crawl
+#: fetched, or an archived page ``potus-crawler reextract`` extracted again.
+CRAWL, REEXTRACT = "crawl", "reextract"
+#: Articles columns of the fetch rather than of the extraction: a re-extraction leaves them as they are.
+FETCH_COLUMNS = ("last_seen", "last_checked", "etag", "http_last_modified", "gone_since", "gone_status", *WARC_COLUMNS)
 
+#: ``crawl_runs.spider`` of a ``potus-crawler reextract`` run: no crawl, so never a crawl's history.
+REEXTRACT_RUN = "reextract"
 #: crawl_runs columns holding a JSON object.
 RUN_JSON_COLUMNS = ("http_status_counts", "requests_by_kind", "rule_set_counts", "fill_rates")
 #: Outcomes of storing a fetched article.
@@ -395,6 +403,31 @@ def add_warc_archive_pointers(db: Database) -> None:
         """)
 
 
+@migrations()
+def add_extractor_versions_and_revision_reasons(db: Database) -> None:
+    """Which extractor made each article's stored version, and why each revision was replaced: a crawl
+    fetched a changed page, or a re-extraction of the archived page gave another record."""
+    run_script(db, """
+        ALTER TABLE "articles" ADD COLUMN "extractor_version" TEXT;
+        CREATE INDEX "idx_articles_extractor_version"
+            ON "articles" ("extractor_version");
+        ALTER TABLE "article_revisions" ADD COLUMN "reason" TEXT;
+        UPDATE "article_revisions" SET "reason" = 'crawl';
+        """)
+
+
+def kept_from_stored(record: ArticleRecord, stored: dict) -> set[str]:
+    """The fields a stored article keeps when ``record`` replaces it (``stored``: its row, or its record as
+    ``load_record`` gives it): the ``KEPT_WHEN_MISSING`` ones the record lacks, the lists of authors,
+    categories and tags it lacks, and its related links where the generic path found none, since it finds
+    none on any page (site rules that find no related block mean the page shows none now)."""
+    kept = {column for column in KEPT_WHEN_MISSING if not getattr(record, column) and stored[column]}
+    kept.update(field for field, *_ in LINKED_TERMS if not getattr(record, field))
+    if not record.related_links and record.extracted_with == GENERIC:
+        kept.add("related_links")
+    return kept
+
+
 @dataclass(frozen=True)
 class KnownArticle:
     """What a crawl needs to know of a stored article to decide whether to fetch it again."""
@@ -526,48 +559,51 @@ class ArticleStore:
 
     def save_article(self, record: ArticleRecord, run_id: int | None = None, *, found_by: str | None = None,
                      etag: str | None = None, http_last_modified: str | None = None,
-                     archived: WarcPointer | None = None) -> str:
-        """Store one fetched article with its children: NEW, CHANGED (the stored version kept) or UNCHANGED.
+                     archived: WarcPointer | None = None, reason: str = CRAWL) -> str:
+        """Store one article with its children: NEW, CHANGED (the stored version kept) or UNCHANGED.
 
-        ``archived`` points at the page's WARC record; an article fetched without one keeps the pointer
-        it had only when unchanged (the record there still holds what is stored)."""
+        ``reason`` says where the record comes from: CRAWL, a page just fetched; REEXTRACT, an archived page
+        extracted again, which changes what was extracted only: ``FETCH_COLUMNS`` stay as stored.
+        ``archived`` points at a fetched page's WARC record; an article fetched without one keeps the pointer
+        it had only when unchanged (the record there still holds what is stored).
+        """
         seen = now()
         row = {
             **{column: getattr(record, column) for column in ARTICLE_COLUMNS},
             "category": record.categories[0] if record.categories else None,
             "source_domain": urlsplit(record.source_url).hostname if record.source_url else None,
-            "last_seen": seen, "last_checked": seen, "last_run_id": run_id, "etag": etag,
-            "http_last_modified": http_last_modified, "gone_since": None, "gone_status": None,
-            **dict(zip(WARC_COLUMNS, (archived.file, archived.offset, archived.length) if archived else (None,) * 3)),
+            "extractor_version": extractor_version(record.extracted_with), "last_run_id": run_id,
         }
+        if reason == CRAWL:
+            row.update(last_seen=seen, last_checked=seen, etag=etag, http_last_modified=http_last_modified,
+                       gone_since=None, gone_status=None,
+                       **dict(zip(WARC_COLUMNS, (archived.file, archived.offset, archived.length) if archived
+                                  else (None,) * len(WARC_COLUMNS))))
         with self.transaction():
             stored = next(iter(self.db.query("select * from articles where url = ?", [record.url])), None)
-            if stored is not None:
-                row.update({column: stored[column] for column in KEPT_WHEN_MISSING
-                            if not row[column] and stored[column]})
+            kept = kept_from_stored(record, stored) if stored is not None else set()
+            row.update({column: stored[column] for column in KEPT_WHEN_MISSING if column in kept})
             if stored is None:
                 outcome = NEW
                 row.update(first_seen=seen, found_by=found_by)
             elif any(stored[column] != row[column] for column in VERSIONED_COLUMNS):
                 outcome = CHANGED
-                self.db.execute(REVISION_INSERT, [record.url, run_id, seen,
+                self.db.execute(REVISION_INSERT, [record.url, run_id, seen, reason,
                                                   *(stored[column] for column in REVISION_COLUMNS)])
             else:
                 outcome = UNCHANGED
-                if archived is None:
+                if reason == CRAWL and archived is None:
                     row.update({column: stored[column] for column in WARC_COLUMNS})
             self.upsert_row(row)
             for field, terms, links, column in LINKED_TERMS:
-                if not getattr(record, field) and stored is not None:
+                if field in kept:
                     continue
                 self.db.execute(f"delete from [{links}] where article_url = ?", [record.url])
                 self.db.conn.executemany(
                     f"insert into [{links}] (article_url, {column}, position) values (?, ?, ?)",
                     [(record.url, self.term_id(terms, name), position)
                      for position, name in enumerate(getattr(record, field))])
-            # Site rules that find no related block mean the page shows none now; the generic path finds
-            # none on any page, so where it extracted, the stored links are kept as KEPT_WHEN_MISSING fields are.
-            if stored is not None and not record.related_links and record.extracted_with == GENERIC:
+            if "related_links" in kept:
                 return outcome
             self.db.execute("delete from related_links where article_url = ?", [record.url])
             self.db.conn.executemany(
@@ -609,6 +645,11 @@ class ArticleStore:
             self.db.execute("update articles set gone_since = coalesce(gone_since, ?), gone_status = ?, "
                             "last_checked = ?, last_run_id = ? where url = ?", [checked, http_status, checked, run_id, url])
         return stored["gone_since"] is None
+
+    def set_extractor_version(self, url: str, version: str | None) -> None:
+        """A re-extraction found the stored record unchanged: the current extractor's stamp is its stamp now."""
+        with self.db.atomic():
+            self.db.execute("update articles set extractor_version = ? where url = ?", [version, url])
 
     def record_failure(self, url: str, reason: str, http_status: int | None = None,
                        run_id: int | None = None) -> None:
@@ -657,18 +698,29 @@ class ArticleStore:
 
     def load_record(self, url: str) -> dict | None:
         """An article as its record dict again, children included; None when not stored."""
-        rows = list(self.db.query("select * from articles where url = ?", [url]))
-        if not rows:
-            return None
-        row = rows[0]
-        record = {name: row[name] for name in ARTICLE_COLUMNS}
+        return self.load_records([url]).get(url)
+
+    def load_records(self, urls: list[str]) -> dict[str, dict]:
+        """Articles as their record dicts again, children included, by URL (one query a table for them all);
+        the ones not stored are left out."""
+        marks = ", ".join("?" * len(urls))
+        records = {row["url"]: {**{name: row[name] for name in ARTICLE_COLUMNS},
+                                **{field: [] for field, *_ in LINKED_TERMS}, "related_links": []}
+                   for row in self.db.query(f"select * from articles where url in ({marks})", urls)}
         for field, terms, links, column in LINKED_TERMS:
-            record[field] = [r["name"] for r in self.db.query(
-                f"select t.name from [{links}] l join [{terms}] t on t.id = l.{column} "
-                "where l.article_url = ? order by l.position", [url])]
-        record["related_links"] = [dict(r) for r in self.db.query(
-            "select url, title, published from related_links where article_url = ? order by position", [url])]
-        return record
+            for row in self.db.query(f"select l.article_url, t.name from [{links}] l join [{terms}] t "
+                                     f"on t.id = l.{column} where l.article_url in ({marks}) "
+                                     "order by l.article_url, l.position", urls):
+                records[row["article_url"]][field].append(row["name"])
+        for row in self.db.query("select article_url, url, title, published from related_links "
+                                 f"where article_url in ({marks}) order by article_url, position", urls):
+            records[row.pop("article_url")]["related_links"].append(row)
+        return records
+
+    def stamps(self, urls: list[str]) -> dict[str, str | None]:
+        """The stored ``extractor_version`` of each article stored at one of ``urls``."""
+        return dict(self.db.execute(f"select url, extractor_version from articles where url in "
+                                    f"({', '.join('?' * len(urls))})", urls).fetchall())
 
     def crawl_state(self, recheck_published_since: str | None, recheck_checked_before: str,
                     failed_since: str) -> CrawlState:
@@ -698,8 +750,8 @@ class ArticleStore:
 
     def last_finished_run_started(self) -> str | None:
         """When the last crawl that ran to its end started: what a sitemap dated before it held, it has seen."""
-        return self.db.execute("select max(started) from crawl_runs where status in ('finished', 'unhealthy')"
-                               ).fetchone()[0]
+        return self.db.execute("select max(started) from crawl_runs where status in ('finished', 'unhealthy') "
+                               "and spider is not ?", [REEXTRACT_RUN]).fetchone()[0]
 
     def walked_listings(self) -> set[str]:
         return {row["url"] for row in self.db.query("select url from listing_walks")}
@@ -712,9 +764,10 @@ class ArticleStore:
         come as dicts, as ``finish_run`` took them.
         """
         rows = self.db.query(
-            "select * from crawl_runs where status = 'finished' and id < coalesce(:before, 1e18) "
+            "select * from crawl_runs where status = 'finished' and spider is not :reextract "
+            "and id < coalesce(:before, 1e18) "
             "and coalesce(articles_extracted, 0) >= :min_extracted order by id desc limit :limit",
-            {"before": before_id, "limit": limit, "min_extracted": min_extracted})
+            {"before": before_id, "limit": limit, "min_extracted": min_extracted, "reextract": REEXTRACT_RUN})
         return [{name: json.loads(value) if name in RUN_JSON_COLUMNS and value else value
                  for name, value in row.items()} for row in rows]
 

@@ -50,6 +50,9 @@ class SiteRules:
     #: Matches only on pages in this rule set's layout (the post header its field rules read);
     #: None for a rule set that reads no layout's header.
     layout: str | None = None
+    #: Counts corrections made to this rule set in place (a selector fixed): part of ``extractor_version``, so
+    #: ``reextract --only-older`` takes up the articles it extracted before. A new layout is a new rule set.
+    revision: int = 1
 
     def matches(self, tree: HtmlElement) -> bool:
         return bool(tree.xpath(self.fingerprint)) and (self.layout is None or bool(tree.xpath(self.layout)))
