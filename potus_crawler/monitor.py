@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from statistics import median
 
-from sqlite_utils import Database
-
 from extractors import GENERIC, ArticleRecord
 from potus_crawler import stat_keys
+from potus_crawler.lean_sqlite_utils import Database
 from potus_crawler.storage import LINKED_TERMS
 
 #: Record fields whose fill rate every run records and the monitor judges; ``body`` and ``url`` are

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlite_utils import Database
-
+from potus_crawler.lean_sqlite_utils import Database
 from potus_crawler.monitor import stored_fill_rates
 from potus_crawler.storage import LINKED_TERMS
 

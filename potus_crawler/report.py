@@ -20,8 +20,8 @@ import matplotlib
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from sqlite_utils import Database
 
+from .lean_sqlite_utils import Database
 from .queries import headline_figures, scalar
 from .output import output_file
 from .storage import ArticleStore

@@ -19,10 +19,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
 from extractors import GENERIC, ArticleRecord
+from potus_crawler.db_errors import (BUSY_TIMEOUT_SECONDS, DatabaseMissing, NotACrawlDatabase, OutdatedSchema,
+                                     read_error)
+from potus_crawler.lean_sqlite_utils import Database, Migrations
 
 #: Children of an article, each replaced whole when the article is stored again.
 LINKED_TERMS = (
@@ -53,8 +53,6 @@ REVISION_INSERT = (f"insert into article_revisions (article_url, run_id, replace
 RUN_JSON_COLUMNS = ("http_status_counts", "requests_by_kind", "rule_set_counts", "fill_rates")
 #: Outcomes of storing a fetched article.
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
-#: How long a connection waits for another one's lock before giving up with SQLITE_BUSY.
-BUSY_TIMEOUT_SECONDS = 5
 
 #: The schema, as migrations applied in order. Each one's SQL is written out as it ran when it was
 #: released (what sqlite-utils 4 generated then, copied with its quoting and spacing), never built from
@@ -384,38 +382,6 @@ def now() -> str:
 def read_only_connection(path: str | Path) -> sqlite3.Connection:
     """A connection that cannot write to the file at ``path`` (SQLite's ``mode=ro``), whatever its schema."""
     return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
-
-
-class OutdatedSchema(Exception):
-    """A database opened for reading lacks migrations this version has: writing to it applies them."""
-
-
-class UnreadableDatabase(Exception):
-    """The file at a path cannot be read as a crawl database; the message says why, in one line."""
-
-
-class DatabaseMissing(UnreadableDatabase):
-    """No file at the path."""
-
-
-class NotACrawlDatabase(UnreadableDatabase):
-    """An empty file, a file that is no SQLite database, or another program's SQLite database: never upgraded,
-    since giving it our schema would write into a file its owner never meant for a crawl."""
-
-
-class DatabaseLocked(Exception):
-    """Another process held a lock on the database for longer than ``BUSY_TIMEOUT_SECONDS``: try again later."""
-
-
-def read_error(path: str | Path, error: sqlite3.DatabaseError) -> UnreadableDatabase | DatabaseLocked:
-    """What a SQLite error met while reading the database at ``path`` means for whoever reads it."""
-    # Extended result codes (SQLITE_BUSY_SNAPSHOT, SQLITE_CORRUPT_INDEX, ...) keep the primary one in the low byte.
-    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return DatabaseLocked(f"{path} is locked by another process (waited {BUSY_TIMEOUT_SECONDS} s): try again later")
-    if code == sqlite3.SQLITE_NOTADB:
-        return NotACrawlDatabase(f"{path} is no potus-crawler database ({error})")
-    return UnreadableDatabase(f"cannot read {path}: {error}")
 
 
 class ArticleStore:
