@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from potus_crawler.queries import SEARCH_INDEXES, SEARCH_SQL
+from potus_crawler.queries import SEARCH_INDEXES, search_sql
 from potus_crawler.schema_docs import column_help
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def datasette_metadata(db_path: Path) -> dict:
     database["tables"] = {**hidden, **database["tables"]}
     for table, columns in column_help().items():
         database["tables"].setdefault(table, {})["columns"] = columns
-    database["queries"]["search"]["sql"] = f"{SEARCH_SQL} limit {SEARCH_PAGE_ROWS}"
+    database["queries"]["search"]["sql"] = search_sql(SEARCH_PAGE_ROWS)
     return {**metadata, "databases": {db_path.stem: database}}
 
 

@@ -475,14 +475,14 @@ def command_search(args: argparse.Namespace) -> int:
 
 @reads_database
 def command_export(args: argparse.Namespace) -> int:
-    from potus_crawler import export, queries
+    from potus_crawler import export
     from potus_crawler.output import output_file, standard_output
 
     # The output is opened first: a path that cannot be written fails before the export reads a row.
     with output_file(args.out, args.db) if args.out else standard_output() as out:
         store = open_existing(args.db)
         try:
-            count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
+            count = export.write(store.db, out, args.format, args.since, args.category)
         finally:
             store.close()
     print(f"{count} articles exported" + (f" to {args.out}" if args.out else ""), file=sys.stderr)
