@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING
 # that use them, so that --help and the analysts' commands start fast.
 from potus_crawler import __version__, shutdown
 from potus_crawler import settings as project_settings
-from potus_crawler.db_errors import DatabaseLocked, UnreadableDatabase
+from potus_crawler.db_errors import DatabaseLocked, DatabaseMissing, OutdatedSchema, UnreadableDatabase, read_error
+from potus_crawler.lock import AlreadyRunning, crawl_lock
+from potus_crawler.logs import tracebacks_in_one_line
 from potus_crawler.output import OutputUnwritable
 from potus_crawler.setting_checks import BadSetting, is_web_address
-from potus_crawler.shutdown import exit_code
+from potus_crawler.shutdown import ShutdownOnSignals, exit_code
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -98,8 +100,6 @@ def run_crawl(settings: Settings) -> CrawlOutcome:
     from scrapy.crawler import CrawlerProcess
 
     from potus_crawler import stat_keys
-    from potus_crawler.logs import tracebacks_in_one_line
-    from potus_crawler.shutdown import ShutdownOnSignals
     from potus_crawler.storage import ArticleStore
 
     process = CrawlerProcess(settings)
@@ -219,8 +219,7 @@ def since_date(text: str) -> str:
 
 def command_crawl(args: argparse.Namespace) -> int:
     from potus_crawler import stat_keys
-    from potus_crawler.lock import AlreadyRunning, crawl_lock
-    from potus_crawler.storage import ArticleStore, read_error
+    from potus_crawler.storage import ArticleStore
 
     overrides = {"LOG_LEVEL": "ERROR" if args.quiet else "INFO" if args.verbose else "WARNING",
                  "POTUS_PROGRESS": "off" if args.quiet else "line" if sys.stderr.isatty() else "log",
@@ -389,7 +388,7 @@ def open_existing(path: str) -> ArticleStore:
 
     Raises what ``ArticleStore.for_reading`` raises, a missing database's message saying what to do.
     """
-    from potus_crawler.storage import ArticleStore, DatabaseMissing, OutdatedSchema, read_error
+    from potus_crawler.storage import ArticleStore
 
     try:
         return ArticleStore.for_reading(path)
@@ -418,8 +417,6 @@ def reads_database(command):
         try:
             return command(args)
         except sqlite3.DatabaseError as error:
-            from potus_crawler.db_errors import read_error
-
             raise read_error(args.db, error) from None
     return run
 

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from potus_crawler import export
 from potus_crawler.cli import main, open_existing
-from potus_crawler.queries import LIST_FIELDS, SEARCH_INDEXES, NoSearchableWord, export_rows, fts_query, headline_figures, search
+from potus_crawler.queries import (LIST_FIELDS, SEARCH_INDEXES, NoSearchableWord, export_rows, fts_query,
+                                   headline_figures, search)
 from potus_crawler.storage import ArticleStore, OutdatedSchema, migrations
 from test_storage import make_record
 
