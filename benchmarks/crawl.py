@@ -1,6 +1,7 @@
 """End-to-end crawl speed on a large demo site, against the extraction floor, in one run.
 
     python -m benchmarks.crawl --articles 1000 [--recrawl]
+    python -m benchmarks.crawl --analysts 100000 [--analysts-db PATH]   (see benchmarks.analysts)
 
 1. Generates a demo site of N articles (the 48 demo articles, each published again under
    new slugs and dates: 60 to 120 KB of HTML per page, full chrome) without tag and
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from benchmarks import analysts
 from extractors import extract
 from potus_crawler.demo import build_site
 from potus_crawler.demo.content import DemoContent, read_data
@@ -210,7 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recrawl", action="store_true", help="crawl the unchanged site again and compare requests")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for the crawls, e.g. POTUS_EXTRACTION_WORKERS=0 for extraction in-process")
+    parser.add_argument("--analysts", type=int, metavar="N",
+                        help="instead of a crawl, the analysts' commands on a generated database of N articles")
+    parser.add_argument("--analysts-db", type=Path, help=analysts.DB_HELP)
     args = parser.parse_args(argv)
+    if args.analysts:
+        return analysts.run(args.analysts, args.analysts_db)
 
     with tempfile.TemporaryDirectory(prefix="potus-bench-") as folder:
         root, db = Path(folder) / "site", Path(folder) / "crawl.db"

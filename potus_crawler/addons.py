@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from scrapy.settings import SETTINGS_PRIORITIES
-
 from extractors.profiles import SiteProfile
 from extractors.sites import DEFAULT_PROFILE, PROFILES
 
@@ -20,6 +18,9 @@ class SiteProfileDefaults:
     the values of the profile ``POTUS_SITE`` names; one given on the command line stays as given."""
 
     def update_settings(self, settings) -> None:
+        # Imported here: settings.py imports this module, and the command line reads settings.py for its defaults.
+        from scrapy.settings import SETTINGS_PRIORITIES
+
         # An unknown name is left to check_settings, which names it with the profiles there are.
         chosen = PROFILES.get(str(settings.get("POTUS_SITE")))
         if chosen is None or chosen is DEFAULT_PROFILE:

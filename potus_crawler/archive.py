@@ -249,7 +249,9 @@ def read_page(path: Path, offset: int, length: int, *, decoded: bool) -> Archive
         raise ArchiveUnreadable(f"{path} ends before {offset} + {length}: the record is cut short")
     try:
         record = next(iter(ArchiveIterator(io.BytesIO(data))), None)
-        if record is None or record.rec_type != "response":
+        # Bytes that are no record's can still parse as a record of sorts: one without a target or a status.
+        if (record is None or record.rec_type != "response" or record.http_headers is None
+                or not record.rec_headers.get_header("WARC-Target-URI")):
             raise ArchiveUnreadable(f"{path} at {offset}: no response record there")
         return page_of(record, decoded=decoded)
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as error:

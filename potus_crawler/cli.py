@@ -20,27 +20,24 @@ from contextlib import ExitStack, closing
 from datetime import datetime, timezone
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scrapy import signals
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
-
-from extractors import ExtractionError, extract
-from extractors.normalize import parse_datetime
-from potus_crawler import __version__, browse, export, queries
-from potus_crawler import shutdown, stat_keys
+# Only what every command needs is imported here; Scrapy, the extractors (trafilatura, lxml, dateparser),
+# the demo and the database layer (sqlite-utils, which imports numpy) are imported by the commands
+# that use them, so that --help and the analysts' commands start fast.
+from potus_crawler import __version__, shutdown
 from potus_crawler import settings as project_settings
-from potus_crawler.demo import demo_site
-from potus_crawler.demo.build import THEMES
+from potus_crawler.db_errors import DatabaseLocked, DatabaseMissing, OutdatedSchema, UnreadableDatabase, read_error
 from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.logs import tracebacks_in_one_line
-from potus_crawler.monitor import stored_fill_rates
-from potus_crawler.output import OutputUnwritable, output_file, standard_output
-from potus_crawler.setting_checks import BadSetting, check_settings, is_web_address
+from potus_crawler.output import OutputUnwritable
+from potus_crawler.setting_checks import BadSetting, is_web_address
 from potus_crawler.shutdown import ShutdownOnSignals, exit_code
-from potus_crawler.storage import (CHANGED, NEW, UNCHANGED, ArticleStore, DatabaseLocked, DatabaseMissing,
-                                   OutdatedSchema, UnreadableDatabase, read_error, read_only_connection)
-from potus_crawler.writer import CrawlDatabase
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from potus_crawler.storage import ArticleStore
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_ARTICLES, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 3, 4, 75
 #: A command given what it cannot use (a bad option or setting, a database or an output it cannot use):
@@ -68,6 +65,10 @@ DEMO_DB = "data/demo.db"
 #: Where the commands ``demo --serve`` suggests write: not DEMO_DB, which each demo run clears.
 SERVED_DEMO_DB = "data/demo-served.db"
 DEMO_PORT = 8765
+#: The keys of ``potus_crawler.demo.build.THEMES``, named here: importing the demo takes longer than --help may.
+DEMO_THEMES = ("block", "smartmag")
+#: ``potus_crawler.export.FORMATS``, named here for the same reason.
+EXPORT_FORMATS = ("jsonl", "csv")
 #: The demo site is on loopback: no politeness delays, and our own summary instead of Scrapy's log.
 DEMO_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -90,6 +91,8 @@ class CrawlOutcome:
 
 def crawl_settings(overrides: dict) -> Settings:
     """The project's settings with the command line's on top, as ``scrapy crawl -s`` would give them."""
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("potus_crawler.settings", priority="project")
     settings.setdict(overrides, priority="cmdline")
@@ -98,6 +101,12 @@ def crawl_settings(overrides: dict) -> Settings:
 
 def run_crawl(settings: Settings) -> CrawlOutcome:
     """Run the ``potus`` spider in this process, stopped as ``potus_crawler.shutdown`` says on a signal."""
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from potus_crawler import stat_keys
+    from potus_crawler.storage import ArticleStore
+
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("potus")
 
@@ -138,6 +147,8 @@ def run_crawl(settings: Settings) -> CrawlOutcome:
 
 def close_database(crawler) -> None:
     """Close the crawl's database if the engine never stopped to close it (the spider failed to open)."""
+    from potus_crawler.writer import CrawlDatabase
+
     try:
         database = crawler.get_extension(CrawlDatabase)
     except RuntimeError:  # the crawl ended before its extensions were built
@@ -148,6 +159,8 @@ def close_database(crawler) -> None:
 
 def checked_settings(overrides: dict) -> Settings:
     """The crawl's settings, every one checked: ``BadSetting`` names the first one not allowed."""
+    from potus_crawler.setting_checks import check_settings
+
     settings = crawl_settings(overrides)
     check_settings(settings)
     return settings
@@ -155,6 +168,9 @@ def checked_settings(overrides: dict) -> Settings:
 
 def crawl_counts(stats: dict) -> str:
     """What a crawl did, in the words both the cron and the demo summaries use."""
+    from potus_crawler import stat_keys
+    from potus_crawler.storage import CHANGED, NEW, UNCHANGED
+
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(
         (key.removeprefix(stat_keys.RESPONSES_BY_KIND_PREFIX), n) for key, n in stats.items() if key.startswith(stat_keys.RESPONSES_BY_KIND_PREFIX)))
     return (f"{stats.get('downloader/request_count', 0)} requests ({kinds}); articles: "
@@ -202,6 +218,8 @@ def file_path(text: str) -> str:
 
 def since_date(text: str) -> str:
     """``--since``: any date dateparser reads ("2025-03-10", "3 days ago"), as ISO 8601 in UTC."""
+    from extractors.normalize import parse_datetime
+
     moment = parse_datetime(text)
     if moment is None:
         raise argparse.ArgumentTypeError(f"not a date: {text!r}")
@@ -209,6 +227,9 @@ def since_date(text: str) -> str:
 
 
 def command_crawl(args: argparse.Namespace) -> int:
+    from potus_crawler import stat_keys
+    from potus_crawler.storage import ArticleStore
+
     overrides = {"LOG_LEVEL": "ERROR" if args.quiet else "INFO" if args.verbose else "WARNING",
                  "POTUS_PROGRESS": "off" if args.quiet else "line" if sys.stderr.isatty() else "log",
                  **dict(args.set), "POTUS_DB": args.db}
@@ -253,6 +274,8 @@ def command_crawl(args: argparse.Namespace) -> int:
 def command_extract(args: argparse.Namespace) -> int:
     if args.file is None:
         return extract_archived_page(args)
+    from extractors import ExtractionError, extract
+
     try:
         page = Path(args.file).read_bytes()
     except OSError as error:
@@ -272,6 +295,8 @@ def clear_demo_database(path: Path) -> None:
 
     Refuses a database holding anything but loopback URLs: that is somebody's real crawl.
     """
+    from potus_crawler.storage import read_only_connection
+
     if not path.exists():
         return
     # Read-only: opening it as a store would migrate somebody's database before refusing to touch it.
@@ -294,6 +319,11 @@ def clear_demo_database(path: Path) -> None:
 def command_demo(args: argparse.Namespace) -> int:
     if args.serve:
         return serve_demo(args)
+    from potus_crawler import stat_keys
+    from potus_crawler.demo import demo_site
+    from potus_crawler.monitor import stored_fill_rates
+    from potus_crawler.storage import ArticleStore
+
     settings = checked_settings({**DEMO_SETTINGS, **dict(args.set), "POTUS_DB": args.db})
     clear_demo_database(Path(args.db))
     started = time.monotonic()
@@ -337,6 +367,8 @@ def installed_command(name: str) -> str:
 
 def serve_demo(args: argparse.Namespace) -> int:
     """``demo --serve``: the demo site on loopback until Ctrl-C, for trying crawls by hand."""
+    from potus_crawler.demo import demo_site
+
     with ExitStack() as stack:
         try:
             site = stack.enter_context(demo_site(args.port, theme=args.theme))
@@ -370,6 +402,8 @@ def open_existing(path: str) -> ArticleStore:
 
     Raises what ``ArticleStore.for_reading`` raises, a missing database's message saying what to do.
     """
+    from potus_crawler.storage import ArticleStore
+
     try:
         return ArticleStore.for_reading(path)
     except DatabaseMissing as missing:
@@ -451,6 +485,8 @@ def print_fill_rates(rates: dict[str, float | None]) -> None:
 
 @reads_database
 def command_stats(args: argparse.Namespace) -> int:
+    from potus_crawler import queries
+
     store = open_existing(args.db)
     print(f"{args.db}:")
     # The report's headline figures, so the two never disagree; fill rates and runs in more detail below.
@@ -472,6 +508,8 @@ def command_stats(args: argparse.Namespace) -> int:
 @reads_database
 def command_search(args: argparse.Namespace) -> int:
     """Exit code 0 when articles match, 1 when none does, 2 when the terms hold nothing to search for."""
+    from potus_crawler import queries
+
     store = open_existing(args.db)
     try:
         found = queries.search(store.db, args.terms, args.limit)
@@ -489,11 +527,14 @@ def command_search(args: argparse.Namespace) -> int:
 
 @reads_database
 def command_export(args: argparse.Namespace) -> int:
+    from potus_crawler import export
+    from potus_crawler.output import output_file, standard_output
+
     # The output is opened first: a path that cannot be written fails before the export reads a row.
     with output_file(args.out, args.db) if args.out else standard_output() as out:
         store = open_existing(args.db)
         try:
-            count = export.write(queries.export_rows(store.db, args.since, args.category), out, args.format)
+            count = export.write(store.db, out, args.format, args.since, args.category)
         finally:
             store.close()
     print(f"{count} articles exported" + (f" to {args.out}" if args.out else ""), file=sys.stderr)
@@ -502,6 +543,8 @@ def command_export(args: argparse.Namespace) -> int:
 
 @reads_database
 def command_serve(args: argparse.Namespace) -> int:
+    from potus_crawler import browse
+
     open_existing(args.db).close()
     print(f"Serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C stops)")
     browse.serve(Path(args.db), args.host, args.port)
@@ -510,7 +553,6 @@ def command_serve(args: argparse.Namespace) -> int:
 
 @reads_database
 def command_report(args: argparse.Namespace) -> int:
-    # matplotlib takes a second to import: only the command that draws pays for it.
     from potus_crawler.report import write_report
 
     open_existing(args.db).close()
@@ -583,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser.add_argument("--db", default=DEMO_DB, help=f"SQLite file to write (default {DEMO_DB})")
     demo_parser.add_argument("-s", "--set", type=setting_pair, action="append", default=[], metavar="NAME=VALUE",
                              help="a Scrapy setting for the demo's crawl, as with crawl -s (repeatable)")
-    demo_parser.add_argument("--theme", choices=sorted(THEMES), default="smartmag",
+    demo_parser.add_argument("--theme", choices=DEMO_THEMES, default="smartmag",
                              help="the theme the demo site is rendered in: smartmag (the site's own, read by its "
                                   "rules) or block (a WordPress block theme, read by the generic path)")
     demo_parser.add_argument("--serve", action="store_true",
@@ -608,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     search_parser.set_defaults(handler=command_search)
 
     export_parser = commands.add_parser("export", help="write articles as JSON lines or CSV, streamed")
-    export_parser.add_argument("--format", choices=export.FORMATS, default="jsonl",
+    export_parser.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl",
                                help="JSON lines, one article a line, or CSV with a header (default: %(default)s)")
     export_parser.add_argument("--since", type=since_date, metavar="DATE",
                                help='only articles published since DATE, e.g. 2025-03-01 or "3 days ago" '

@@ -13,14 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlite_utils import Database
-
+from potus_crawler.lean_sqlite_utils import Database
 from potus_crawler.monitor import stored_fill_rates
 from potus_crawler.storage import LINKED_TERMS
 
 #: Article columns an export writes; the lists of LINKED_TERMS (authors, categories, tags) follow them.
 EXPORT_COLUMNS = ("url", "title", "published", "modified", "category", "language", "source_url", "source_domain",
                   "image_url", "description", "word_count", "body", "first_seen", "last_checked", "found_by")
+#: Fields an export writes as lists: the linked terms' names.
+LIST_FIELDS = tuple(field for field, *_ in LINKED_TERMS)
 SNIPPET_WORDS = 16
 #: The search indexes over articles' title and body (storage's migrations make them): stemmed, so
 #: "immigrants" finds "immigrant"; and unstemmed, where a prefix matches the words as written.
@@ -44,18 +45,25 @@ HIT = re.compile(f"{HIT_START}(.*?){HIT_END}", re.DOTALL)
 SNIPPET_COLUMN = "snippet"
 
 
-def search_branch(index: str) -> str:
-    """The search on one index, with the rank SEARCH_SQL orders its union by."""
-    return (f"select a.published, a.title, snippet({index}, 1, char({ord(HIT_START)}), char({ord(HIT_END)}), '…', "
-            f"{SNIPPET_WORDS}) as {SNIPPET_COLUMN}, a.url, {index}.rank as rank "
+def search_branch(index: str, limit: int) -> str:
+    """The ``limit`` best hits of the search on one index, with the rank search_sql orders their union by.
+
+    Ordered and limited here, where FTS5 gives the hits in rank order itself: the snippets are then made
+    for the hits shown only, not for each of the thousands a common word matches before a sort.
+    """
+    return (f"select * from (select a.published, a.title, snippet({index}, 1, char({ord(HIT_START)}), "
+            f"char({ord(HIT_END)}), '…', {SNIPPET_WORDS}) as {SNIPPET_COLUMN}, a.url, {index}.rank as rank "
             f"from {index} join articles a on a.rowid = {index}.rowid "
-            f"where {index} match {MATCH_FUNCTION}(:q, '{index}') and a.gone_since is null")
+            f"where {index} match {MATCH_FUNCTION}(:q, '{index}') and a.gone_since is null "
+            f"order by {index}.rank limit {limit:d})")
 
 
-#: Articles matching the search ``:q``, best first: the CLI's and Datasette's search query, each with its own
-#: limit. Both indexes are asked; search_match gives all but the query's own index a query matching nothing.
-SEARCH_SQL = (f"select published, title, {SNIPPET_COLUMN}, url from ("
-              + " union all ".join(search_branch(index) for index in SEARCH_INDEXES) + ") order by rank")
+def search_sql(limit: int) -> str:
+    """The ``limit`` articles best matching the search ``:q``, best first: the CLI's and Datasette's search
+    query. Both indexes are asked; search_match gives all but the query's own index a query matching nothing."""
+    return (f"select published, title, {SNIPPET_COLUMN}, url from ("
+            + " union all ".join(search_branch(index, limit) for index in SEARCH_INDEXES)
+            + f") order by rank limit {limit:d}")
 
 
 def scalar(db: Database, sql: str) -> int | str | None:
@@ -64,21 +72,23 @@ def scalar(db: Database, sql: str) -> int | str | None:
 
 def headline_figures(db: Database) -> dict:
     """The figures at the top of the page. Counts are of articles still on the site (not gone) unless named."""
+    # One pass over the index of the articles' short columns (idx_articles_current), not over their rows.
+    current = next(db.query(
+        "select count(*) as articles, count(distinct source_domain) as sources, "
+        "count(distinct language) as languages, substr(min(published), 1, 10) as first_published, "
+        "substr(max(published), 1, 10) as last_published from articles where gone_since is null"))
     figures = {
-        "articles": scalar(db, "select count(*) from articles where gone_since is null"),
+        "articles": current["articles"],
         "gone": scalar(db, "select count(*) from articles where gone_since is not null"),
         "revisions": scalar(db, "select count(*) from article_revisions"),
     }
     # Terms in use by stored articles: the term tables also keep names only gone or edited articles had.
+    # Asked per term (a few hundred), each stopping at its first article on the site.
     for _field, terms, links, column in LINKED_TERMS:
-        figures[terms] = scalar(db, f"select count(distinct l.{column}) from [{links}] l "
-                                    "join articles a on a.url = l.article_url where a.gone_since is null")
-    figures.update(
-        sources=scalar(db, "select count(*) from articles_by_source"),
-        languages=scalar(db, "select count(distinct language) from articles where gone_since is null"),
-        first_published=scalar(db, "select substr(min(published), 1, 10) from articles where gone_since is null"),
-        last_published=scalar(db, "select substr(max(published), 1, 10) from articles where gone_since is null"),
-    )
+        figures[terms] = scalar(db, f"select count(*) from [{terms}] t where exists (select 1 from [{links}] l "
+                                    f"join articles a on a.url = l.article_url where l.{column} = t.id "
+                                    "and a.gone_since is null)")
+    figures.update({name: current[name] for name in ("sources", "languages", "first_published", "last_published")})
     figures["fill_rates"] = stored_fill_rates(db)
     figures["last_run"] = next(db.query(
         "select id, started, status, requests, articles_new as new, articles_updated as updated, "
@@ -218,7 +228,7 @@ def fts_query(text: str) -> FtsQuery:
 
 
 def search_match(text: str | None, index: str) -> str:
-    """The query SEARCH_SQL's ``index match`` gets for the search ``text``: the user's query on the index it
+    """The query search_sql's ``index match`` gets for the search ``text``: the user's query on the index it
     belongs on, one matching nothing on the other. Text with no searchable word matches nothing either, so
     Datasette's search page, which runs before anything is typed, shows no rows rather than an error."""
     try:
@@ -229,7 +239,7 @@ def search_match(text: str | None, index: str) -> str:
 
 
 def mark_hits(snippet: str, before: str, after: str) -> str:
-    """A snippet of SEARCH_SQL with each hit between ``before`` and ``after``; a stray marker is removed."""
+    """A snippet of search_sql with each hit between ``before`` and ``after``; a stray marker is removed."""
     return HIT.sub(lambda hit: f"{before}{hit[1]}{after}", snippet).replace(HIT_START, "").replace(HIT_END, "")
 
 
@@ -241,7 +251,32 @@ def search(db: Database, terms: str, limit: int = 10) -> list[dict]:
     fts_query(terms)  # raises here: search_match, run by SQLite, reads such terms as matching nothing
     db.register_function(search_match, name=MATCH_FUNCTION, deterministic=True)
     return [{**row, SNIPPET_COLUMN: mark_hits(row[SNIPPET_COLUMN], "[", "]")}
-            for row in db.query(f"{SEARCH_SQL} limit :limit", {"q": terms, "limit": limit})]
+            for row in db.query(search_sql(limit), {"q": terms})]
+
+
+def export_query(columns: dict[str, str], since: str | None, category: str | None) -> tuple[str, dict]:
+    """The SQL selecting ``columns`` (name -> SQL of the article ``a``) of the articles an export writes, and
+    its parameters. Oldest first, in the order of idx_articles_published_instant: read in the index's
+    order, no sort holds every article before the first is written."""
+    conditions = []
+    if since is not None:
+        conditions.append("datetime(a.published) >= datetime(:since)")
+    if category is not None:
+        conditions.append("exists (select 1 from article_categories ac join categories c on c.id = ac.category_id "
+                          "where ac.article_url = a.url and c.name = :category)")
+    selected = ", ".join(f"{sql} as [{name}]" for name, sql in columns.items())
+    where = f" where {' and '.join(conditions)}" if conditions else ""
+    return (f"select {selected} from articles a{where} order by datetime(a.published), a.url",
+            {"since": since, "category": category})
+
+
+#: What an export writes of an article: its columns (gone ones marked), then its lists as JSON arrays.
+EXPORTED = {
+    **{column: f"a.{column}" for column in (*EXPORT_COLUMNS, "gone_since")},
+    **{field: f"(select json_group_array(name) from (select t.name from [{links}] l join [{terms}] t "
+              f"on t.id = l.{column} where l.article_url = a.url order by l.position))"
+       for field, terms, links, column in LINKED_TERMS},
+}
 
 
 def export_rows(db: Database, since: str | None = None, category: str | None = None) -> Iterator[dict]:
@@ -250,12 +285,13 @@ def export_rows(db: Database, since: str | None = None, category: str | None = N
     ``since`` keeps articles published on or after that ISO date; ``category`` keeps articles
     filed under that category name, primary or not.
     """
-    lists = ", ".join(
-        f"(select json_group_array(name) from (select t.name from [{links}] l join [{terms}] t on t.id = l.{column} "
-        f"where l.article_url = a.url order by l.position)) as {field}"
-        for field, terms, links, column in LINKED_TERMS)
-    sql = (f"select {', '.join(f'a.{c}' for c in EXPORT_COLUMNS)}, a.gone_since, {lists} from articles a "
-           "where (:since is null or datetime(a.published) >= datetime(:since)) and (:category is null or exists ("
-           "select 1 from article_categories ac join categories c on c.id = ac.category_id "
-           "where ac.article_url = a.url and c.name = :category)) order by datetime(a.published), a.url")
-    yield from db.query(sql, {"since": since, "category": category})
+    yield from db.query(*export_query(EXPORTED, since, category))
+
+
+def export_json_objects(db: Database, since: str | None = None, category: str | None = None) -> Iterator[str]:
+    """The articles of ``export_rows``, each as the text of one JSON object of the same fields, made by SQLite:
+    three times the rate of decoding and encoding each row in Python."""
+    members = ", ".join(f"'{name}', {sql}" for name, sql in EXPORTED.items())
+    sql, parameters = export_query({"article": f"json_object({members})"}, since, category)
+    for (line,) in db.execute(sql, parameters):
+        yield line

@@ -53,8 +53,9 @@ from potus_crawler.pipelines.normalize import NormalizePipeline
 from potus_crawler.pipelines.validate import REQUIRED_FIELDS
 from potus_crawler.progress import elapsed
 from potus_crawler.spiders.potus import page_text
-from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, ArticleStore, DatabaseLocked,
-                                   UnreadableDatabase, WARC_COLUMNS, kept_from_stored, read_only_connection)
+from potus_crawler.db_errors import DatabaseLocked, UnreadableDatabase
+from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, WARC_COLUMNS, ArticleStore,
+                                   kept_from_stored, read_only_connection)
 from potus_crawler.writer import StoreWriter
 
 logger = logging.getLogger(__name__)

@@ -13,13 +13,15 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from scrapy.settings import BaseSettings
-
-from extractors.normalize import parse_datetime
 from extractors.sites import PROFILES
+
+if TYPE_CHECKING:
+    # The command line imports this module for every command: Scrapy is imported only by the ones that crawl.
+    from scrapy.settings import BaseSettings
 
 
 class BadSetting(ValueError):
@@ -29,7 +31,7 @@ class BadSetting(ValueError):
 
 
 #: A check takes the settings and a name, and returns what is allowed when the value is not, else None.
-Check = Callable[[BaseSettings, str], "str | None"]
+Check = Callable[["BaseSettings", str], "str | None"]
 
 
 def whole(minimum: int, maximum: int | None = None) -> Check:
@@ -115,6 +117,8 @@ def text(settings: BaseSettings, name: str) -> str | None:
 
 
 def date_or_nothing(settings: BaseSettings, name: str) -> str | None:
+    from extractors.normalize import parse_datetime  # dateparser's import takes a quarter of a second
+
     value = settings.get(name)
     return None if not value or parse_datetime(str(value)) else 'a date such as 2025-03-10 or "3 days ago"'
 

@@ -15,8 +15,6 @@ import signal
 import sys
 import threading
 
-from potus_crawler import extraction
-
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Set by a second signal. The command then leaves with ``exit_now``: the interpreter's own exit would join
 #: what the crawl left running mid-way (the extraction pool's manager thread, the writer thread), whose
@@ -81,6 +79,8 @@ class ShutdownOnSignals:
 
     def stop_now(self, signum: int) -> None:
         from twisted.internet import reactor
+
+        from potus_crawler import extraction
 
         say(f"{signal.Signals(signum).name} received again: stopping at once")
         STOPPED_AT_ONCE.set()

@@ -222,7 +222,7 @@ def test_a_failed_export_keeps_the_previous_file_and_leaves_no_part(crawl_db, tm
     assert main(["export", "--db", str(crawl_db), "--out", str(out)]) == 0
     previous = out.read_bytes()
 
-    def write_until_the_disk_fills(rows, stream, format):
+    def write_until_the_disk_fills(db, stream, *format_and_filters):
         stream.write("{}\n" * 10)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 

@@ -40,6 +40,20 @@ def test_metadata_names_the_served_file_and_hides_the_search_index(demo_db):
     assert "`" not in database["tables"]["crawl_runs"]["columns"]["status"]
 
 
+def test_the_articles_page_shows_the_metadata_facets_and_suggests_none(tmp_path):
+    """Suggesting facets queries every column of every row: seconds a page once there are many articles."""
+    db_path = tmp_path / "crawl.db"
+    store = ArticleStore(db_path)
+    store.save_article(make_record())
+    store.close()
+    response = datasette_get(db_path, "/crawl/articles.json?_extra=suggested_facets&_extra=facet_results")
+    assert response.status_code == 200
+    facets = response.json()["facet_results"]
+    assert list(facets) == ["category", "language", "source_domain", "found_by"]
+    assert facets["category"]["results"][0]["value"] == "International Relations"
+    assert response.json()["suggested_facets"] == []
+
+
 def datasette_get(db_path: Path, path: str) -> httpx.Response:
     """A page of ``potus-crawler serve`` on the database, asked in process (our plugin loaded as installed)."""
     return asyncio.run(served_datasette(db_path).client.get(path))

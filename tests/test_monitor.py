@@ -122,3 +122,15 @@ def test_stored_fill_rates_are_the_observer_s_figures_for_the_same_records():
         observer.observe(record)
     assert stored_fill_rates(store.db) == observer.figures()["fill_rates"]
     store.close()
+
+
+def test_stored_fill_rates_leave_gone_articles_and_their_children_out():
+    store = ArticleStore(":memory:")
+    store.save_article(make_record())
+    store.save_article(make_record(url="https://potusnews.news/b/", tags=[], related_links=[], description=None))
+    store.save_article(make_record(url="https://potusnews.news/gone/", authors=[], image_url=None))
+    store.mark_gone("https://potusnews.news/gone/", 404)
+    rates = stored_fill_rates(store.db)
+    store.close()
+    assert rates["authors"] == rates["image_url"] == rates["categories"] == 1.0
+    assert rates["tags"] == rates["related_links"] == rates["description"] == 0.5

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from potus_crawler import export
 from potus_crawler.cli import main, open_existing
-from potus_crawler.queries import SEARCH_INDEXES, NoSearchableWord, export_rows, fts_query, headline_figures, search
+from potus_crawler.queries import (LIST_FIELDS, SEARCH_INDEXES, NoSearchableWord, export_rows, fts_query,
+                                   headline_figures, search)
 from potus_crawler.storage import ArticleStore, OutdatedSchema, migrations
 from test_storage import make_record
 
@@ -161,19 +162,36 @@ def test_export_filters_by_date_and_category_and_keeps_lists(store, built_site):
                 if r["published"] >= "2025-03-01" and "National Security" in r["categories"]]
     assert sorted(row["url"] for row in rows) == sorted(r["url"] for r in expected) and rows
     buffer = io.StringIO()
-    assert export.write(rows, buffer, "jsonl") == len(rows)
+    assert export.write(store.db, buffer, "jsonl", since="2025-03-01", category="National Security") == len(rows)
     first = json.loads(buffer.getvalue().splitlines()[0])
     assert first["categories"] == built_site.expected_records[first["url"]]["categories"]
 
 
 def test_csv_export_has_one_header_and_lists_in_one_cell(store, built_site):
     buffer = io.StringIO()
-    count = export.write(export_rows(store.db), buffer, "csv")
+    count = export.write(store.db, buffer, "csv")
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
     assert count == len(rows) == len(built_site.expected_records)
     row = rows[0]
     assert row["tags"].split("; ") == built_site.expected_records[row["url"]]["tags"]
     assert "\n\n" in row["body"]
+
+
+def test_json_lines_hold_the_exported_rows_field_for_field(tmp_path):
+    """SQLite writes the JSON lines: each holds its row's fields in order, lists as lists, text as stored."""
+    store = ArticleStore(tmp_path / "crawl.db")
+    store.save_article(make_record())
+    store.save_article(make_record(url="https://potusnews.news/quotes/", body='He said "no"\n\n\tTab\\ é ✓ \u2028',
+                                   authors=[], tags=[], published=None, description=None))
+    store.mark_gone("https://potusnews.news/quotes/", 410)
+    buffer = io.StringIO()
+    assert export.write(store.db, buffer, "jsonl") == 2
+    rows = [{**row, **{field: json.loads(row[field]) for field in LIST_FIELDS}} for row in export_rows(store.db)]
+    store.close()
+    # Lines end at "\n" only: U+2028 is a line end to str.splitlines, text inside a JSON string.
+    lines = [json.loads(line) for line in buffer.getvalue().removesuffix("\n").split("\n")]
+    assert [list(line.items()) for line in lines] == [list(row.items()) for row in rows]
+    assert lines[0]["url"] == "https://potusnews.news/quotes/" and lines[0]["gone_since"] and lines[0]["tags"] == []
 
 
 def test_export_streams_in_constant_memory(tmp_path):
@@ -183,7 +201,7 @@ def test_export_streams_in_constant_memory(tmp_path):
         store.save_article(make_record(url=f"https://potusnews.news/post-{number}/", body=f"{body}{number}"))
     tracemalloc.start()
     with open(tmp_path / "out.jsonl", "w", encoding="utf-8") as out:
-        count = export.write(export_rows(store.db), out, "jsonl")
+        count = export.write(store.db, out, "jsonl")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     store.close()
