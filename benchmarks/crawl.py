@@ -136,11 +136,13 @@ def measured(command: list[str]) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "reactor_cpu": reactor_cpu, "peak_rss": peak}
 
 
-def bare_scrapy(base_url: str, paths: list[str], folder: Path) -> float:
-    """Requests/s of a bare Scrapy spider fetching ``paths``, timed from its process's start to its end."""
+def bare_scrapy(base_url: str, paths: list[str], folder: Path) -> tuple[float, float]:
+    """A bare Scrapy spider fetching ``paths``: (requests/s, timed from its process's start to its end;
+    CPU seconds per request)."""
     urls = folder / "bare-urls.txt"
     urls.write_text("".join(f"{base_url}{path}\n" for path in paths), "utf-8")
-    return len(paths) / measured([sys.executable, "-m", "benchmarks.bare_scrapy", str(urls)])["wall"]
+    bare = measured([sys.executable, "-m", "benchmarks.bare_scrapy", str(urls)])
+    return len(paths) / bare["wall"], bare["cpu"] / len(paths)
 
 
 def polite_peak_rss(articles: int, folder: Path, settings: list[str]) -> dict:
@@ -185,7 +187,7 @@ def extract_one_by_one(pages: list[tuple[str, str]]) -> tuple[float, int]:
 def pool_alone(site, content: DemoContent, workers: int) -> float:
     """The crawl's extraction pool fed every article page from one event loop, without Scrapy:
     articles/s, what extraction on every core gives when fetching costs nothing."""
-    pool = ExtractionPool(workers, "UTC", timeout=120)
+    pool = ExtractionPool(workers, "UTC", timeout=120, backlog=0)
 
     async def extract_all() -> float:
         pool.start()
@@ -258,10 +260,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pool alone: the crawl's extraction pool, {workers} workers fed from one event loop without Scrapy: "
                   f"{pool_rate:.1f} articles/s = {pool_rate / floor_rate:.2f} times the floor")
             print(f"ratio crawl / floor: {rate / floor_rate:.2f}")
-            bare_rate = bare_scrapy(site.base_url, crawled_paths, Path(folder))
+            bare_rate, bare_cpu = bare_scrapy(site.base_url, crawled_paths, Path(folder))
             crawl_requests_rate = len(crawled_paths) / full["wall"]
             print(f"bare scrapy: the {len(crawled_paths)} paths the crawl fetched, {bare_rate:.1f} requests/s "
-                  f"(the crawl: {crawl_requests_rate:.1f})")
+                  f"(the crawl: {crawl_requests_rate:.1f}), CPU {1000 * bare_cpu:.1f} ms/request "
+                  f"({1000 * bare_cpu * len(crawled_paths) / articles:.1f} ms/article)")
             print(f"cpu/article over floor: {full['cpu'] / articles * floor_rate:.2f}")
             print(f"crawl over bare scrapy: {crawl_requests_rate / bare_rate:.2f}")
             if args.recrawl:

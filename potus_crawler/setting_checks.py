@@ -159,6 +159,7 @@ RULES: dict[str, Check] = {
     "POTUS_SITEMAPS": site_paths,
     "POTUS_EXTRACTION_WORKERS": whole(0, 64),
     "POTUS_EXTRACTION_TIMEOUT": number(0, above=True),
+    "POTUS_EXTRACTION_BACKLOG": whole(0),
     "POTUS_RETRY_AFTER_MAX": number(0),
     "POTUS_MONITOR_RUNS": whole(1),
     "POTUS_MONITOR_MAX_DROP": number(0, above=True, maximum=1),
