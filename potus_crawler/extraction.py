@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -34,8 +35,7 @@ from queue import SimpleQueue
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from scrapy import signals
+from types import ModuleType
 
 from extractors import ArticleRecord, ExtractionError, Listing, extract, parse_listing
 from extractors.normalize import site_timezone
@@ -85,14 +85,25 @@ WARM_UP_PAGE = (
 
 
 @contextmanager
-def crawler_signals_blocked() -> Iterator[None]:
-    """Block SIGINT and SIGTERM in this thread for the block. A process started meanwhile inherits the
-    mask, so a worker cannot die of Ctrl-C while it imports, before its initializer ignores the signals;
-    a signal arriving meanwhile is held, then delivered to the crawler."""
+def starting_workers() -> Iterator[None]:
+    """Around the calls that may start workers (a pool starts them as pages are submitted).
+
+    SIGINT and SIGTERM are blocked in this thread for the block: a process started meanwhile inherits
+    the mask, so a worker cannot die of Ctrl-C while it imports, before its initializer ignores the
+    signals; a signal arriving meanwhile is held, then delivered to the crawler.
+
+    And the main module is hidden: a spawned process runs its parent's main module again first (for
+    what it defines to be unpickled there), and the crawler's is the command line, whose imports
+    (Scrapy, Twisted, the demo) would cost each worker 0.8 s of CPU and 80 MiB for nothing: what a
+    worker runs is in this module, which imports no Scrapy.
+    """
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, CRAWLER_SIGNALS)
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = ModuleType("__main__")
     try:
         yield
     finally:
+        sys.modules["__main__"] = main
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
@@ -207,6 +218,9 @@ class ExtractionPool:
     def from_crawler(cls, crawler) -> ExtractionPool:
         """The crawl's pool, as a Scrapy extension: started when the spider opens (so the workers warm up
         while feeds and sitemaps are read), closed when it closes."""
+        # Imported here: workers import this module for their tasks, and need no Scrapy.
+        from scrapy import signals
+
         settings = crawler.settings
         pool = cls(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
                    settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"],
@@ -229,7 +243,7 @@ class ExtractionPool:
                                                 initializer=start_worker)
             self.submitted = 0
             # A spawned pool starts a worker for each task submitted while none is idle.
-            with crawler_signals_blocked():
+            with starting_workers():
                 self.warm_ups = [self.executor.submit(os.getpid) for _ in range(self.workers)]
             self.last_on_workers = time.monotonic()
             asyncio.get_running_loop().call_later(self.idle_seconds, self.stop_if_idle, self.executor)
@@ -309,7 +323,7 @@ class ExtractionPool:
         try:
             executor = self.current()
             warm_ups = self.warm_ups
-            with crawler_signals_blocked():
+            with starting_workers():
                 future = executor.submit(function, html, url, *arguments)
             self.submitted += 1
         except BrokenProcessPool as broken:
