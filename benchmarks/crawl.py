@@ -9,13 +9,19 @@
 2. Serves it on loopback with the demo's static server, in this process.
 3. Crawls it end to end with ``potus-crawler crawl`` (a child process) into a fresh
    SQLite file, sampling the resident memory of the crawler and its workers every 0.1 s.
-4. Measures the floor: our extractor alone over the same article pages, in one fresh
+4. Fetches exactly the paths the crawl fetched with a bare Scrapy spider (``benchmarks.bare_scrapy``:
+   no extraction, no storage, the same concurrency) from the same server: Scrapy's own rate.
+5. Measures the floor: our extractor alone over the same article pages, in one fresh
    process; and the crawl's extraction pool alone over them.
-5. With ``--recrawl``, crawls the unchanged site again and compares request counts.
+6. Crawls a small site (``--polite-articles``) at the default, polite settings and samples its memory.
+7. With ``--recrawl``, crawls the unchanged site again and compares request counts.
 
 Prints articles/s, CPU use (cores busy, and CPU per article in the reactor's process, the
 workers and the server, which bounds the rate on this machine), peak RSS, where the
-crawler's time went (extraction summed over workers, storing), and the ratio crawl / floor.
+crawler's time went (extraction summed over workers, storing), and the ratio crawl / floor; then, each on
+a line of its own, the figures compared run to run: ``cpu/article over floor`` (the CPU time of the
+crawler and its workers per article stored, over the floor's per page), ``crawl over bare scrapy``
+(requests/s, each process timed from its start to its end) and ``polite peak RSS``.
 Also measures the crawl's extraction pool alone, fed the same pages without Scrapy: what
 extraction on every core gives when fetching costs nothing.
 """
@@ -135,9 +141,11 @@ def run_measured(command: list[str], what: str) -> MeasuredRun:
     return MeasuredRun(wall, usage.ru_utime + usage.ru_stime, own_cpu, samples)
 
 
-def crawl(base_url: str, db: Path, settings: list[str]) -> dict:
-    """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row."""
-    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *LOOPBACK,
+def crawl(base_url: str, db: Path, settings: list[str], speed: list[str] = LOOPBACK) -> dict:
+    """One crawl in a child process: wall time, CPU seconds (with its workers), peak RSS, its run row.
+
+    ``speed``: the settings that make it fast (the default: unthrottled, for loopback); none for a polite crawl."""
+    command = [sys.executable, "-m", "potus_crawler.cli", "crawl", "--db", str(db), "--base-url", base_url, *speed,
                *(argument for setting in settings for argument in ("-s", setting))]
     measured = run_measured(command, "crawl")
     store = ArticleStore(db)
@@ -145,6 +153,24 @@ def crawl(base_url: str, db: Path, settings: list[str]) -> dict:
     store.close()
     return {"wall": measured.wall, "cpu": measured.cpu, "reactor_cpu": measured.own_cpu,
             "peak_rss": measured.peak_rss, "run": run}
+
+
+def bare_scrapy(base_url: str, paths: list[str], folder: Path) -> tuple[float, float]:
+    """A bare Scrapy spider fetching ``paths``: (requests/s, timed from its process's start to its end;
+    CPU seconds per request)."""
+    urls = folder / "bare-urls.txt"
+    urls.write_text("".join(f"{base_url}{path}\n" for path in paths), "utf-8")
+    bare = run_measured([sys.executable, "-m", "benchmarks.bare_scrapy", str(urls)], "the bare Scrapy spider")
+    return len(paths) / bare.wall, bare.cpu / len(paths)
+
+
+def polite_peak_rss(articles: int, folder: Path, settings: list[str]) -> dict:
+    """A crawl of a site of ``articles`` at the default settings (polite: delays, AutoThrottle)."""
+    root = folder / "polite-site"
+    with serving(root) as server:
+        site = build_site(root, f"http://127.0.0.1:{server.server_port}", generated_content(articles),
+                          term_archives=False)
+        return crawl(site.base_url, folder / "polite.db", settings, speed=["-s", "LOG_LEVEL=WARNING"])
 
 
 def article_pages(site, content: DemoContent) -> Iterator[tuple[str, Path]]:
@@ -180,7 +206,7 @@ def extract_one_by_one(pages: list[tuple[str, str]]) -> tuple[float, int]:
 def pool_alone(site, content: DemoContent, workers: int) -> float:
     """The crawl's extraction pool fed every article page from one event loop, without Scrapy:
     articles/s, what extraction on every core gives when fetching costs nothing."""
-    pool = ExtractionPool(workers, "UTC", timeout=120)
+    pool = ExtractionPool(workers, "UTC", timeout=120, backlog=0)
 
     async def extract_all() -> float:
         pool.start()
@@ -210,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--recrawl", action="store_true", help="crawl the unchanged site again and compare requests")
+    parser.add_argument("--polite-articles", type=int, default=50, metavar="N",
+                        help="articles of the site crawled at the polite defaults, for its memory (0: none)")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting for the crawls, e.g. POTUS_EXTRACTION_WORKERS=0 for extraction in-process")
     parser.add_argument("--analysts", type=int, metavar="N",
@@ -229,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             server_cpu_before = time.process_time()
             full = crawl(site.base_url, db, args.set)
             served_cpu = time.process_time() - server_cpu_before
+            crawled_paths = list(server.paths_served)
             run = full["run"]
             rate = run["articles_new"] / full["wall"]
             print(f"crawl: {run['articles_new']} articles stored, {run['requests']} requests in {full['wall']:.1f} s: "
@@ -255,12 +284,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pool alone: the crawl's extraction pool, {workers} workers fed from one event loop without Scrapy: "
                   f"{pool_rate:.1f} articles/s = {pool_rate / floor_rate:.2f} times the floor")
             print(f"ratio crawl / floor: {rate / floor_rate:.2f}")
+            bare_rate, bare_cpu = bare_scrapy(site.base_url, crawled_paths, Path(folder))
+            crawl_requests_rate = len(crawled_paths) / full["wall"]
+            print(f"bare scrapy: the {len(crawled_paths)} paths the crawl fetched, {bare_rate:.1f} requests/s "
+                  f"(the crawl: {crawl_requests_rate:.1f}), CPU {1000 * bare_cpu:.1f} ms/request "
+                  f"({1000 * bare_cpu * len(crawled_paths) / articles:.1f} ms/article)")
+            print(f"cpu/article over floor: {full['cpu'] / articles * floor_rate:.2f}")
+            print(f"crawl over bare scrapy: {crawl_requests_rate / bare_rate:.2f}")
             if args.recrawl:
                 again = crawl(site.base_url, db, args.set)
                 share = again["run"]["requests"] / run["requests"]
                 print(f"re-crawl of the unchanged site: {again['run']['requests']} requests "
                       f"({json.loads(again['run']['requests_by_kind'])}) = {share:.1%} of the full crawl's "
                       f"{run['requests']}, in {again['wall']:.1f} s")
+        if args.polite_articles:
+            polite = polite_peak_rss(args.polite_articles, Path(folder), args.set)
+            print(f"polite crawl: {polite['run']['articles_new']} articles in {polite['wall']:.0f} s, "
+                  f"CPU {polite['cpu']:.1f} s")
+            print(f"polite peak RSS: {polite['peak_rss'] / 2**20:.0f} MiB")
     return 0
 
 

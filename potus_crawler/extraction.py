@@ -1,10 +1,17 @@
-"""Parsing in worker processes: every core extracts while the reactor keeps fetching and storing.
+"""Parsing pages off the reactor's thread: in the crawler's own process while pages come slowly, on
+every core once they pile up.
 
-Parsing pages (articles, and the links of listing pages) is the crawl's CPU cost and
-holds the GIL, so in the reactor's process it would leave one core busy and the other
-idle. Pages go to a process pool instead; the spider awaits the result without blocking
-the reactor. A worker that dies or hangs costs its page (recorded as a failure by the
-spider), never the crawl: the pool is started again.
+Parsing pages (articles, and the links of listing pages) is the crawl's CPU cost and holds the GIL.
+A polite crawl (a page a second or so) parses each page long before the next comes: a thread of the
+crawler's process does it, and no worker process costs its memory (about 190 MiB each, most of it the
+language model). Once ``POTUS_EXTRACTION_BACKLOG`` pages wait there, the crawl is fetching faster than
+one core parses: worker processes start and take the pages from then on; they stop once they have had
+no page for ``IDLE_SECONDS``. The spider awaits each result without blocking the reactor.
+
+A page taking over ``POTUS_EXTRACTION_TIMEOUT`` seconds fails (recorded by the spider), never the crawl.
+On a worker, the pool is started again. In the crawler's thread, which nothing can stop, the page goes
+on using the thread until the crawl ends (the few pages queued behind it fail with it), and every page
+from then on goes to workers.
 
 Workers ignore SIGINT and SIGTERM: a terminal's Ctrl-C, ``timeout`` and systemd's stop reach the
 whole process group, and a worker dying of them would cost the pages in flight that the crawler,
@@ -18,16 +25,17 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import weakref
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from queue import SimpleQueue
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from scrapy import signals
+from types import ModuleType
 
 from extractors import ArticleRecord, ExtractionError, Listing, extract, parse_listing
 from extractors.normalize import site_timezone
@@ -46,6 +54,11 @@ CRAWLER_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: How long new workers may take to start and warm up before the page waiting for them fails. Generous:
 #: on a loaded machine the imports alone take seconds, and no page's own timeout starts before then.
 START_TIMEOUT = 300.0
+#: Pages waiting in the crawler's own thread at which the workers are started (``POTUS_EXTRACTION_BACKLOG``).
+#: A polite crawl has one at most; an unthrottled one has a dozen within a second.
+START_BACKLOG = 4
+#: Workers that have had no page for this long are stopped, so a crawl that slowed down gives their memory back.
+IDLE_SECONDS = 30.0
 
 
 class WorkerFailed(Exception):
@@ -72,14 +85,25 @@ WARM_UP_PAGE = (
 
 
 @contextmanager
-def crawler_signals_blocked() -> Iterator[None]:
-    """Block SIGINT and SIGTERM in this thread for the block. A process started meanwhile inherits the
-    mask, so a worker cannot die of Ctrl-C while it imports, before its initializer ignores the signals;
-    a signal arriving meanwhile is held, then delivered to the crawler."""
+def starting_workers() -> Iterator[None]:
+    """Around the calls that may start workers (a pool starts them as pages are submitted).
+
+    SIGINT and SIGTERM are blocked in this thread for the block: a process started meanwhile inherits
+    the mask, so a worker cannot die of Ctrl-C while it imports, before its initializer ignores the
+    signals; a signal arriving meanwhile is held, then delivered to the crawler.
+
+    And the main module is hidden: a spawned process runs its parent's main module again first (for
+    what it defines to be unpickled there), and the crawler's is the command line, whose imports
+    (Scrapy, Twisted, the demo) would cost each worker 0.8 s of CPU and 80 MiB for nothing: what a
+    worker runs is in this module, which imports no Scrapy.
+    """
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, CRAWLER_SIGNALS)
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = ModuleType("__main__")
     try:
         yield
     finally:
+        sys.modules["__main__"] = main
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
@@ -122,8 +146,41 @@ def listing_of_site(html: str, url: str, site: str) -> Listing:
     return parse_listing(html, url, profile=PROFILES[site])
 
 
+class ParsingThread:
+    """One daemon thread of the crawler's process running the tasks given to it, one at a time, in order.
+
+    A daemon, unlike ``ThreadPoolExecutor``'s, whose threads the interpreter joins at exit: a page that
+    hangs the thread must not keep the crawler from ending.
+    """
+
+    def __init__(self):
+        self.tasks: SimpleQueue = SimpleQueue()
+        threading.Thread(target=self.serve, name="extraction", daemon=True).start()
+
+    def submit(self, function, *arguments) -> Future:
+        future: Future = Future()
+        self.tasks.put((future, function, arguments))
+        return future
+
+    def close(self) -> None:
+        """End the thread once the tasks queued are done."""
+        self.tasks.put(None)
+
+    def serve(self) -> None:
+        while (task := self.tasks.get()) is not None:
+            future, function, arguments = task
+            # A page whose awaiting task gave up (its timeout, the crawl closing) is not parsed.
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(function(*arguments))
+            except BaseException as error:
+                future.set_exception(error)
+
+
 class ExtractionPool:
-    """``workers`` processes (0: extract in the calling process, for debugging and profiling).
+    """Up to ``workers`` processes (0: extract in the calling process itself, for debugging and profiling),
+    started once ``backlog`` pages wait in the crawler's parsing thread (0: from the start, for every page).
 
     Workers are replaced by a fresh pool after ``PAGES_PER_WORKER`` pages each. Not with
     ``max_tasks_per_child``: on Python 3.11 a pool that retires a worker while pages wait
@@ -134,8 +191,10 @@ class ExtractionPool:
     """
 
     def __init__(self, workers: int, timezone_name: str, timeout: float, task=extract_timed,
-                 pages_per_worker: int = PAGES_PER_WORKER, site: str = DEFAULT_PROFILE.name):
+                 pages_per_worker: int = PAGES_PER_WORKER, site: str = DEFAULT_PROFILE.name,
+                 backlog: int = START_BACKLOG, idle_seconds: float = IDLE_SECONDS):
         self.workers, self.timezone_name, self.timeout = workers, timezone_name, timeout
+        self.backlog, self.idle_seconds = backlog, idle_seconds
         #: The name of the crawled site's profile (``POTUS_SITE``).
         self.site = site
         #: What a worker runs for a page: ``task(html, url, timezone_name, site) -> Extracted``.
@@ -145,15 +204,27 @@ class ExtractionPool:
         #: The current pool's first tasks, done once its workers have started and warmed up.
         self.warm_ups: list[Future] = []
         self.submitted = 0
+        #: The crawler's own parsing thread (started on first use), the pages waiting in it, and whether a
+        #: page hung it (then every page goes to workers).
+        self.thread: ParsingThread | None = None
+        self.waiting_in_thread = 0
+        self.thread_hung = False
+        #: Pages given to the workers and not yet back, and when the last one came back (for the idle stop).
+        self.on_workers = 0
+        self.last_on_workers = 0.0
         LIVE_POOLS.add(self)
 
     @classmethod
     def from_crawler(cls, crawler) -> ExtractionPool:
         """The crawl's pool, as a Scrapy extension: started when the spider opens (so the workers warm up
         while feeds and sitemaps are read), closed when it closes."""
+        # Imported here: workers import this module for their tasks, and need no Scrapy.
+        from scrapy import signals
+
         settings = crawler.settings
         pool = cls(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
-                   settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"])
+                   settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"],
+                   backlog=settings.getint("POTUS_EXTRACTION_BACKLOG"))
         crawler.signals.connect(pool.start, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
@@ -172,14 +243,46 @@ class ExtractionPool:
                                                 initializer=start_worker)
             self.submitted = 0
             # A spawned pool starts a worker for each task submitted while none is idle.
-            with crawler_signals_blocked():
+            with starting_workers():
                 self.warm_ups = [self.executor.submit(os.getpid) for _ in range(self.workers)]
+            self.last_on_workers = time.monotonic()
+            asyncio.get_running_loop().call_later(self.idle_seconds, self.stop_if_idle, self.executor)
         return self.executor
 
     def start(self) -> None:
-        """Start every worker now, so they import and warm up while the crawl reads its feeds and sitemaps."""
-        if self.workers:
+        """Warm the extractor up now, where the first pages will go, while the crawl reads its feeds and
+        sitemaps: every worker when they take every page, else the crawler's parsing thread."""
+        if not self.workers:
+            return
+        if self.backlog:
+            self.parsing_thread().submit(extract, WARM_UP_PAGE, "http://localhost/warm-up/")
+        else:
             self.current()
+
+    def parsing_thread(self) -> ParsingThread:
+        if self.thread is None:
+            self.thread = ParsingThread()
+        return self.thread
+
+    def in_thread(self) -> bool:
+        """Whether the next page is parsed in the crawler's thread: while few wait there, and no worker is
+        ready for it (while new workers start, the thread goes on)."""
+        if not self.backlog or self.thread_hung or self.waiting_in_thread >= self.backlog:
+            return False
+        return self.executor is None or not all(warm_up.done() for warm_up in self.warm_ups)
+
+    def stop_if_idle(self, executor: ProcessPoolExecutor) -> None:
+        """End the workers once they have had no page for ``idle_seconds``; else look again when they might."""
+        if executor is not self.executor:
+            return
+        idle_for = time.monotonic() - self.last_on_workers
+        if self.on_workers or idle_for < self.idle_seconds:
+            look_again = self.idle_seconds if self.on_workers else self.idle_seconds - idle_for
+            asyncio.get_running_loop().call_later(look_again, self.stop_if_idle, executor)
+            return
+        logger.info("Stopping the extraction workers: no page for them in %.0f s", idle_for)
+        executor.shutdown(wait=False)
+        self.executor = None
 
     async def extract(self, html: str, url: str) -> Extracted:
         return await self.run(self.task, html, url, self.timezone_name, self.site)
@@ -189,13 +292,38 @@ class ExtractionPool:
         return await self.run(listing_of_site, html, url, self.site)
 
     async def run(self, function, html: str, url: str, *arguments):
-        """``function(html, url, *arguments)`` on a worker (in this process without workers)."""
+        """``function(html, url, *arguments)`` on a worker or the crawler's parsing thread (in the calling
+        thread itself without workers)."""
         if not self.workers:
             return function(html, url, *arguments)
+        if self.in_thread():
+            return await self.run_in_thread(function, html, url, *arguments)
+        self.on_workers += 1
+        try:
+            return await self.run_on_worker(function, html, url, *arguments)
+        finally:
+            self.on_workers -= 1
+            self.last_on_workers = time.monotonic()
+
+    async def run_in_thread(self, function, html: str, url: str, *arguments):
+        self.waiting_in_thread += 1
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(self.parsing_thread().submit(function, html, url,
+                                                                                           *arguments)), self.timeout)
+        except asyncio.TimeoutError:
+            if not self.thread_hung:
+                logger.error("Parsing %s in the crawler's process took over %.0f s: the pages from now on go to "
+                             "workers", url, self.timeout)
+                self.thread_hung = True
+            raise WorkerFailed(f"parsing took over {self.timeout:.0f} s") from None
+        finally:
+            self.waiting_in_thread -= 1
+
+    async def run_on_worker(self, function, html: str, url: str, *arguments):
         try:
             executor = self.current()
             warm_ups = self.warm_ups
-            with crawler_signals_blocked():
+            with starting_workers():
                 future = executor.submit(function, html, url, *arguments)
             self.submitted += 1
         except BrokenProcessPool as broken:
@@ -241,10 +369,14 @@ class ExtractionPool:
         kill_workers(broken)
 
     def close(self) -> None:
-        """End the workers once they have finished the pages given to them (none is left when a crawl closes)."""
+        """End the workers and the parsing thread once they have finished the pages given to them (none is left
+        when a crawl closes; a hung thread is left to end with the process)."""
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        if self.thread is not None:
+            self.thread.close()
+            self.thread = None
 
     def terminate(self) -> None:
         """End the workers now, pages in flight or not: a crawl told to stop at once. (A pool retired

@@ -429,8 +429,10 @@ def reextract_database(db: str | Path, selection: Selection, settings, progress:
     Raises AlreadyRunning (a crawl or another re-extraction holds the lock).
     """
     with crawl_lock(db), closing(selection_connection(db)) as connection:
+        # Every batch to the workers from the start: nothing throttles a re-extraction, so pages never come
+        # slowly enough for the crawler's parsing thread to be the cheaper place.
         pool = ExtractionPool(settings.getint("POTUS_EXTRACTION_WORKERS"), settings["POTUS_TIMEZONE"],
-                              settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"])
+                              settings.getfloat("POTUS_EXTRACTION_TIMEOUT"), site=settings["POTUS_SITE"], backlog=0)
         writer = StoreWriter(partial(ArticleStore, db))
         run = Reextraction(db, pool, writer, progress, settings.getfloat("POTUS_PROGRESS_SECONDS"))
         previous = {signum: signal.getsignal(signum) for signum in shutdown.SIGNALS}

@@ -181,6 +181,7 @@ RULES: dict[str, Check] = {
     "POTUS_SITEMAPS": site_paths,
     "POTUS_EXTRACTION_WORKERS": whole(0, 64),
     "POTUS_EXTRACTION_TIMEOUT": number(0, above=True),
+    "POTUS_EXTRACTION_BACKLOG": whole(0),
     "POTUS_RETRY_AFTER_MAX": number(0),
     "POTUS_WARC": flag,
     "POTUS_WARC_DIR": writable_folder,

@@ -23,9 +23,11 @@ Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first a
 - ``POTUS_FEEDS``, ``POTUS_SITEMAPS`` (profile): paths of the site's feeds (each seed category's feed
   is added) and of its sitemap indexes (the first one present is read).
 
-Extraction: ``POTUS_EXTRACTION_WORKERS`` processes parse article and listing pages (default:
-one per core; 0 parses in the crawler's own process); a page taking over
-``POTUS_EXTRACTION_TIMEOUT`` seconds is given up and recorded as a failure.
+Extraction (``potus_crawler.extraction``): a thread of the crawler's process parses article and listing
+pages while fewer than ``POTUS_EXTRACTION_BACKLOG`` wait for it (0: never); beyond that, up to
+``POTUS_EXTRACTION_WORKERS`` processes do (default: one per core; 0 parses in the reactor's own thread),
+stopped again once idle; a page taking over ``POTUS_EXTRACTION_TIMEOUT`` seconds is given up and
+recorded as a failure.
 
 Retries: ``POTUS_RETRY_AFTER_MAX`` is the longest ``Retry-After`` (seconds) a retry waits for;
 a page asking for more is given up in this crawl (recorded as a failure) and retried by the next.
@@ -76,6 +78,7 @@ POTUS_SITEMAPS = _site["POTUS_SITEMAPS"]
 
 POTUS_EXTRACTION_WORKERS = os.cpu_count() or 1
 POTUS_EXTRACTION_TIMEOUT = 120
+POTUS_EXTRACTION_BACKLOG = 4
 
 POTUS_RETRY_AFTER_MAX = 60
 

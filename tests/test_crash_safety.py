@@ -29,6 +29,8 @@ CONTENT = DemoContent.load()
 SINCE = "2025-03-10"
 #: One article at a time, so that each kill lands in the middle of the crawl.
 SLOW = ("-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.03")
+#: Every page to the worker processes: a slow crawl alone would parse its pages in the crawler's thread.
+ON_WORKERS = ("-s", "POTUS_EXTRACTION_BACKLOG=0")
 
 
 def integrity(db: Path) -> str:
@@ -120,7 +122,7 @@ def alive(pid: int) -> bool:
 def test_extraction_workers_end_with_a_killed_crawler(served_site, tmp_path):
     """SIGKILL gives the crawler no chance to stop its workers: they must notice and end themselves."""
     db = tmp_path / "potus.db"
-    crawler = subprocess.Popen(crawl_command(served_site.base_url, db, SINCE, *SLOW),
+    crawler = subprocess.Popen(crawl_command(served_site.base_url, db, SINCE, *SLOW, *ON_WORKERS),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while stored_count(db) < 3 and time.monotonic() < deadline:
@@ -187,7 +189,7 @@ def last_status(db: Path) -> str:
 def test_a_signal_to_the_crawls_group_finishes_what_is_in_flight_and_resuming_ends_like_an_uninterrupted_crawl(
         served_site, uninterrupted, tmp_path, sent, code):
     db = tmp_path / "potus.db"
-    result = interrupted_in_its_group(crawl_command(served_site.base_url, db, SINCE, *SLOW), db, [sent])
+    result = interrupted_in_its_group(crawl_command(served_site.base_url, db, SINCE, *SLOW, *ON_WORKERS), db, [sent])
     assert result.returncode == code, result.stderr[-3000:]
     assert "Traceback" not in result.stdout + result.stderr
     assert f"{sent.name} received: finishing the pages in flight" in result.stderr

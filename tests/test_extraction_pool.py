@@ -50,13 +50,13 @@ def run(pool: ExtractionPool, *pages: tuple[str, str], concurrently: bool = Fals
 def test_workers_return_the_record_extraction_in_process_returns(built_site):
     page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
     in_process, = run(ExtractionPool(0, "UTC", timeout=60), page)
-    in_worker, = run(ExtractionPool(2, "UTC", timeout=60), page)
+    in_worker, = run(ExtractionPool(2, "UTC", timeout=60, backlog=0), page)
     assert in_worker.record == in_process.record and in_worker.record.title.startswith("Senate Passes")
     assert in_worker.error is None and in_worker.seconds > 0
 
 
 def test_an_extraction_error_comes_back_as_a_value():
-    result, = run(ExtractionPool(1, "UTC", timeout=60), ("", "https://potusnews.news/empty/"))
+    result, = run(ExtractionPool(1, "UTC", timeout=60, backlog=0), ("", "https://potusnews.news/empty/"))
     assert result.record is None and "empty document" in str(result.error)
 
 
@@ -65,7 +65,7 @@ def test_a_worker_that_dies_or_hangs_costs_its_page_and_the_pool_goes_on(built_s
     good = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
     poisoned = (good[0] + POISON, "https://potusnews.news/" + ending)
     # The timeout counts once a pool's workers are up, so a loaded machine's slow start fails no page.
-    pool = ExtractionPool(1, "UTC", timeout=5, task=dies_or_hangs_on_poison)
+    pool = ExtractionPool(1, "UTC", timeout=5, backlog=0, task=dies_or_hangs_on_poison)
     before, failed, after = run(pool, good, poisoned, good)
     assert isinstance(failed, WorkerFailed) and reason in str(failed)
     assert before.record == after.record is not None
@@ -73,7 +73,8 @@ def test_a_worker_that_dies_or_hangs_costs_its_page_and_the_pool_goes_on(built_s
 
 def test_workers_are_replaced_after_their_share_of_pages_while_pages_wait(built_site):
     page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
-    results = run(ExtractionPool(2, "UTC", timeout=30, pages_per_worker=2), *[page] * 14, concurrently=True)
+    results = run(ExtractionPool(2, "UTC", timeout=30, backlog=0, pages_per_worker=2), *[page] * 14,
+                  concurrently=True)
     assert [type(result).__name__ for result in results] == ["Extracted"] * 14
     assert all(result.record is not None for result in results)
 
@@ -83,8 +84,8 @@ def test_a_hung_page_among_many_costs_only_the_pages_of_its_pool(built_site):
     hung = (good[0] + POISON, "https://potusnews.news/hang/")
     pages = [good, hung] + [good] * 38
     # The pages given to the replacing pool wait for its workers to start and warm up before their timeout runs.
-    results = run(ExtractionPool(2, "UTC", timeout=5, task=dies_or_hangs_on_poison), *pages, concurrently=True,
-                  stagger=0.15)
+    results = run(ExtractionPool(2, "UTC", timeout=5, backlog=0, task=dies_or_hangs_on_poison), *pages,
+                  concurrently=True, stagger=0.15)
     failed = [index for index, result in enumerate(results) if isinstance(result, WorkerFailed)]
     assert 1 in failed
     # Pages given to the pool that replaced the hung one are extracted.
@@ -99,7 +100,7 @@ def signals_in_mask(pid: int, mask_name: str) -> set[int]:
 
 def test_workers_outlive_the_signals_a_terminal_or_systemd_sends_the_whole_group(built_site):
     page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
-    pool = ExtractionPool(2, "UTC", timeout=60)
+    pool = ExtractionPool(2, "UTC", timeout=60, backlog=0)
 
     async def signal_the_workers_then_extract():
         first = await pool.extract(*page)
@@ -122,7 +123,7 @@ def test_workers_outlive_the_signals_a_terminal_or_systemd_sends_the_whole_group
 def test_a_pool_found_broken_when_a_page_comes_fails_that_page_only(built_site):
     """A worker that died between pages breaks the pool; the next submit raises, which must cost one page."""
     page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
-    pool = ExtractionPool(1, "UTC", timeout=60)
+    pool = ExtractionPool(1, "UTC", timeout=60, backlog=0)
 
     async def kill_the_idle_worker_then_extract():
         await pool.extract(*page)
@@ -146,3 +147,57 @@ def test_a_pool_found_broken_when_a_page_comes_fails_that_page_only(built_site):
         pool.close()
     assert isinstance(failed, WorkerFailed) and "broken" in str(failed)
     assert extracted.record is not None
+
+
+def worker_processes() -> list:
+    return [child for child in multiprocessing.active_children() if "Process" in type(child).__name__]
+
+
+def test_pages_that_come_one_at_a_time_are_parsed_in_the_crawlers_process_without_workers(built_site):
+    page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
+    in_process, = run(ExtractionPool(0, "UTC", timeout=60), page)
+    pool = ExtractionPool(2, "UTC", timeout=60)
+
+    async def one_at_a_time():
+        pool.start()
+        results = [await pool.extract(*page) for _ in range(5)]
+        return results, worker_processes()
+
+    try:
+        results, workers = asyncio.run(one_at_a_time())
+    finally:
+        pool.close()
+    assert workers == [] and pool.executor is None
+    assert all(result.record == in_process.record for result in results)
+
+
+def test_pages_piling_up_start_the_workers_and_idle_workers_stop(built_site):
+    page = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
+    in_process, = run(ExtractionPool(0, "UTC", timeout=60), page)
+    pool = ExtractionPool(2, "UTC", timeout=60, backlog=2, idle_seconds=1)
+
+    async def burst_then_idle_then_burst():
+        first = await asyncio.gather(*(pool.extract(*page) for _ in range(12)))
+        started = pool.executor is not None and len(worker_processes()) == 2
+        deadline = time.monotonic() + 60
+        while (pool.executor is not None or worker_processes()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        stopped = pool.executor is None and worker_processes() == []
+        second = await asyncio.gather(*(pool.extract(*page) for _ in range(12)))
+        return first + second, started, stopped, pool.executor is not None
+
+    try:
+        results, started, stopped, started_again = asyncio.run(burst_then_idle_then_burst())
+    finally:
+        pool.close()
+    assert started and stopped and started_again
+    assert [result.record == in_process.record for result in results] == [True] * 24
+
+
+def test_a_page_hanging_the_crawlers_thread_fails_alone_and_the_pages_after_it_go_to_workers(built_site):
+    good = (read_page(built_site, URL_PATH), "https://potusnews.news" + URL_PATH)
+    hung = (good[0] + POISON, "https://potusnews.news/hang/")
+    pool = ExtractionPool(1, "UTC", timeout=3, task=dies_or_hangs_on_poison)
+    before, failed, after = run(pool, good, hung, good)
+    assert isinstance(failed, WorkerFailed) and "took over 3 s" in str(failed)
+    assert pool.thread_hung and before.record == after.record is not None

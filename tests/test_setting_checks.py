@@ -16,6 +16,7 @@ from potus_crawler.setting_checks import BadSetting, check_settings
     ("CONCURRENT_REQUESTS=2.5", "a whole number from 1 up"),
     ("CONCURRENT_REQUESTS=0", "a whole number from 1 up"),
     ("POTUS_EXTRACTION_WORKERS=lots", "a whole number from 0 to 64"),
+    ("POTUS_EXTRACTION_BACKLOG=-1", "a whole number from 0 up"),
     ("POTUS_TIMEZONE=Mars/Olympus", "an IANA time zone"),
     ("POTUS_TIMEZONE=Europe/Berln", "did you mean Europe/Berlin"),
     ("POTUS_MONITOR_RUNS=ten", "a whole number from 1 up"),

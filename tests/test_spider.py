@@ -155,3 +155,14 @@ def test_the_home_page_is_read_for_its_menu_only(built_site):
     assert results and all(isinstance(result, Request) and result.meta["kind"] == "listing"
                            and result.url.startswith(BASE + "/category/") for result in results)
     assert not spider.found
+
+
+def test_each_menu_category_is_walked_once_however_many_pages_repeat_the_menu(built_site):
+    spider = make_spider()
+    home = BASE + "/"
+    response = HtmlResponse(home, body=read_page(built_site, "/").encode(), encoding="utf-8",
+                            request=Request(home, meta={"kind": "menu"}))
+    first = [result.url for result in outputs(spider, response, "parse_listing")]
+    again = outputs(spider, response, "parse_listing")
+    assert len(first) == len(set(first)) > 3
+    assert again == []

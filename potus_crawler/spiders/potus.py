@@ -118,6 +118,9 @@ class PotusSpider(scrapy.Spider):
         #: Articles found and scheduled in this crawl.
         spider.found: set[str] = set()
         spider.scheduled: set[str] = set()
+        #: Categories whose walk was scheduled: every listing page repeats the menu, and a request made for
+        #: each of its links only for the duplicate filter to drop it cost more than the page's own parse.
+        spider.walks_scheduled: set[str] = set()
         return spider
 
     @property
@@ -142,7 +145,8 @@ class PotusSpider(scrapy.Spider):
         for request in self.sitemap_requests([self.on_site(path) for path in self.settings.getlist("POTUS_SITEMAPS")]):
             yield request
         for url in seeds:
-            yield self.listing_request(url, walk=url)
+            for request in self.walk_request(url):
+                yield request
         # An async generator cannot delegate with "yield from".
         for article in due:
             for request in self.schedule_article(article.url, "recheck"):
@@ -186,6 +190,12 @@ class PotusSpider(scrapy.Spider):
                           **meta) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=errback or self.failed, priority=priority,
                               meta={"kind": kind, **meta})
+
+    def walk_request(self, category: str):
+        """The first page of a category's walk, once per crawl."""
+        if category not in self.walks_scheduled:
+            self.walks_scheduled.add(category)
+            yield self.listing_request(category, walk=category)
 
     def listing_request(self, url: str, *, walk: str, known_pages: int = 0) -> scrapy.Request:
         return self.discovery_request(url, self.parse_listing, "listing", priority=LISTING_PRIORITY, walk=walk,
@@ -236,10 +246,10 @@ class PotusSpider(scrapy.Spider):
     # -- callbacks ---------------------------------------------------------------------
 
     def follow_categories(self, listing: Listing):
-        """Every category in the menu; the dupefilter keeps each to one walk."""
+        """Every category in the menu, each walked once."""
         for link in map(self.canonical, listing.menu_links):
             if self.is_on_site(link, self.profile.urls.category):
-                yield self.listing_request(link, walk=link)
+                yield from self.walk_request(link)
 
     async def parse_listing(self, response: Response):
         """A category page or the home page (kind "menu", read for its menu only), parsed on a worker."""
