@@ -7,21 +7,26 @@ from __future__ import annotations
 import gzip
 import io
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import brotli
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+#: How a server encodes a body, for the codings archived as sent.
+ENCODERS = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress}
 #: Where the tests' archive lives, relative to the folder holding the database.
 WARC_FILE = "warc/potus-test-00001.warc.gz"
 
 
 def archive_pages(db: Path, pages: dict[str, bytes] | Iterable[tuple[str, bytes]], *,
-                  gzip_encoded: frozenset[str] = frozenset()) -> Path:
+                  encoded: dict[str, str] | None = None) -> Path:
     """Write each URL's page as a request/response pair (gzip per record) and point its article row at the
-    response record; the URLs in ``gzip_encoded`` are archived as received with ``Content-Encoding: gzip``."""
+    response record; a URL in ``encoded`` is archived as received with that Content-Encoding (``gzip``,
+    ``deflate``, ``br``; any other name is written as the page itself, under that name)."""
     path = db.parent / WARC_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     pointers = []
@@ -29,9 +34,10 @@ def archive_pages(db: Path, pages: dict[str, bytes] | Iterable[tuple[str, bytes]
         writer = WARCWriter(archive, gzip=True, warc_version="1.1")
         for url, body in pages.items() if isinstance(pages, dict) else pages:
             headers = [("Content-Type", "text/html; charset=UTF-8")]
-            if url in gzip_encoded:
-                body = gzip.compress(body)
-                headers.append(("Content-Encoding", "gzip"))
+            coding = (encoded or {}).get(url)
+            if coding:
+                body = ENCODERS.get(coding, bytes)(body)
+                headers.append(("Content-Encoding", coding))
             response = writer.create_warc_record(
                 url, "response", payload=io.BytesIO(body),
                 http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"))

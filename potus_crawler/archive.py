@@ -29,7 +29,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
@@ -145,10 +144,22 @@ class ArchiveFiles:
         response, request = self.records_of(exchange)
         response_member, request_member = serialized(response), serialized(request)
         offset = self.file.tell()
-        self.file.write(response_member + request_member)
-        self.file.flush()
+        try:
+            self.file.write(response_member + request_member)
+            self.file.flush()
+        except OSError:
+            # A full disk may have left part of a member: the file ends there, as a killed crawl's does (which
+            # verify reports as cut short), and the next exchange goes to a new file, readable in order.
+            self.abandon()
+            raise
         self.count(response.rec_type, "request")
         return WarcPointer(self.name, offset, len(response_member))
+
+    def abandon(self) -> None:
+        try:
+            self.close()
+        except OSError:  # the buffered rest could not be written either: the file ends where it could
+            self.file = None
 
     def count(self, *types: str) -> None:
         for record_type in types:
@@ -168,8 +179,12 @@ class ArchiveFiles:
                 continue
         self.name = Path(os.path.relpath(path.absolute(), self.db_folder.absolute())).as_posix()
         self.on_new_file(self.name)
-        self.file.write(serialized(self.builder.create_warcinfo_record(path.name, self.info)))
-        self.file.flush()
+        try:
+            self.file.write(serialized(self.builder.create_warcinfo_record(path.name, self.info)))
+            self.file.flush()
+        except OSError:
+            self.abandon()
+            raise
         self.count("warcinfo")
 
     def records_of(self, exchange: Exchange) -> tuple[ArcWarcRecord, ArcWarcRecord]:
@@ -216,9 +231,58 @@ def warcinfo_fields(settings: dict[str, object]) -> dict[str, str]:
 # -- reading -----------------------------------------------------------------------
 
 
+class UndecodableContent(ValueError):
+    """A body whose Content-Encoding cannot be undone: unknown, its decoder not installed, or damaged."""
+
+
+def gunzipped(body: bytes) -> bytes:
+    return zlib.decompress(body, zlib.MAX_WBITS + 16)
+
+
+def inflated(body: bytes) -> bytes:
+    # Servers send "deflate" both as the zlib format the standard names and as raw deflate.
+    try:
+        return zlib.decompress(body)
+    except zlib.error:
+        return zlib.decompress(body, -zlib.MAX_WBITS)
+
+
+def unbrotlied(body: bytes) -> bytes:
+    import brotli  # Scrapy asks for br only where brotli is installed
+
+    return brotli.decompress(body)
+
+
+def unzstded(body: bytes) -> bytes:
+    import zstandard  # Scrapy asks for zstd only where zstandard is installed
+
+    return zstandard.ZstdDecompressor().decompressobj().decompress(body)
+
+
+#: Each Content-Encoding Scrapy may ask for, undone. Done here rather than by warcio, whose brotli
+#: decoding fails on brotli 1.2 and which returns bodies of other encodings still encoded.
+CONTENT_DECODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gunzipped, "x-gzip": gunzipped, "deflate": inflated, "br": unbrotlied, "zstd": unzstded, "identity": bytes}
+
+
+def decoded_content(body: bytes, content_encoding: str | None) -> bytes:
+    """The body as the site meant it: each of its Content-Encodings undone, the last applied first."""
+    for coding in reversed([coding.strip().lower() for coding in (content_encoding or "").split(",") if coding.strip()]):
+        decode = CONTENT_DECODERS.get(coding)
+        if decode is None:
+            raise UndecodableContent(f"its Content-Encoding {coding!r} is none this crawler can undo")
+        try:
+            body = decode(body)
+        except Exception as error:  # zlib, brotli and zstandard each raise their own
+            raise UndecodableContent(f"its {coding} content cannot be decoded ({type(error).__name__})") from None
+    return body
+
+
 def page_of(record: ArcWarcRecord, *, decoded: bool) -> ArchivedPage:
     http = record.http_headers
-    body = (record.content_stream() if decoded else record.raw_stream).read() if record.rec_type == "response" else b""
+    body = record.raw_stream.read() if record.rec_type == "response" else b""
+    if decoded and http:
+        body = decoded_content(body, http.get_header("Content-Encoding"))
     return ArchivedPage(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         status=int(http.get_statuscode()) if http else 0,
@@ -254,8 +318,13 @@ def read_page(path: Path, offset: int, length: int, *, decoded: bool) -> Archive
                 or not record.rec_headers.get_header("WARC-Target-URI")):
             raise ArchiveUnreadable(f"{path} at {offset}: no response record there")
         return page_of(record, decoded=decoded)
-    except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as error:
-        # warcio's messages quote the bytes it could not read: the kind of failure is the one line to print.
+    except UndecodableContent as error:
+        raise ArchiveUnreadable(f"{path} at {offset}: the page is archived, but {error}") from None
+    except ArchiveUnreadable:
+        raise
+    except Exception as error:
+        # Damaged bytes fail in warcio in many ways (a bad gzip member, a cut header, a bad status line), and
+        # its messages quote the bytes it could not read: the kind of failure is the one line to print.
         raise ArchiveUnreadable(f"{path} at {offset}: no WARC record there ({type(error).__name__})") from None
 
 

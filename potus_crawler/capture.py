@@ -94,6 +94,9 @@ class WebArchive:
             self.crawler.stats.inc_value(stat_keys.ARCHIVED)
 
     async def spider_closed(self, spider, reason):
+        # Every response is in by now. Closing here, not only once the engine stops, lets a file the last
+        # writes opened reach the run's row: the database closes when the engine stops.
+        self.close()
         run_id = self.crawler.stats.get_value(stat_keys.RUN_ID)
         if reason != "finished" or self.keep_days is None or run_id is None:
             return
@@ -104,7 +107,7 @@ class WebArchive:
                         len(dropped), ", ".join(dropped))
 
     def close(self) -> None:
-        """Write what is queued, then close the file."""
+        """Write what is queued, then close the file; again, nothing."""
         self.thread.shutdown(wait=True)
         if self.files is not None:
             self.files.close()

@@ -47,13 +47,12 @@ from extractors.normalize import canonical_url, site_timezone
 from extractors.version import extractor_version
 from potus_crawler import shutdown
 from potus_crawler.archive import ArchiveUnreadable, read_response
-from potus_crawler.extraction import Extracted, ExtractionPool, WorkerFailed, extract_timed
+from potus_crawler.extraction import Extracted, ExtractionPool, extract_timed
 from potus_crawler.lock import crawl_lock
 from potus_crawler.pipelines.normalize import NormalizePipeline
 from potus_crawler.pipelines.validate import REQUIRED_FIELDS
 from potus_crawler.progress import elapsed
 from potus_crawler.spiders.potus import page_text
-from potus_crawler.db_errors import DatabaseLocked, UnreadableDatabase
 from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, WARC_COLUMNS, ArticleStore,
                                    kept_from_stored, read_only_connection)
 from potus_crawler.writer import StoreWriter
@@ -203,7 +202,8 @@ class Selection:
     only_older: bool = False
 
     WHERE = ("(:since is null or datetime(published) >= datetime(:since)) "
-             "and (not :only_older or extractor_version is not current_extractor_version(extracted_with))")
+             "and (not :only_older or extracted_with is null "
+             "or extractor_version is not current_extractor_version(extracted_with))")
 
     def count(self, connection: sqlite3.Connection) -> int:
         return connection.execute(f"select count(*) from articles where {self.WHERE}", self.parameters()).fetchone()[0]
@@ -331,8 +331,9 @@ class Reextraction:
     async def reextract(self, batch: list[ArchivedArticle]) -> None:
         try:
             done = await self.pool.run(reextract_batch, self.db, batch, self.pool.timezone_name, self.pool.site)
-        except (WorkerFailed, UnreadableDatabase, DatabaseLocked, sqlite3.Error) as failure:
-            # The worker died or hung with the batch, or could not read the stored versions: the batch fails.
+        except Exception as failure:
+            # The worker died or hung with the batch, could not read the stored versions, or met a case the
+            # code did not foresee: the batch fails, each article with its reason, and the run goes on.
             done = BatchDone([Outcome(article.url, FAILED, reason=str(failure)) for article in batch], 0.0, Fixups())
         if self.stopped_at_once:
             # What the batch gave, or its workers' killing, is neither stored nor counted.

@@ -561,7 +561,7 @@ class ArticleStore:
         ``reason`` says where the record comes from: CRAWL, a page just fetched; REEXTRACT, an archived page
         extracted again, which changes what was extracted only: ``FETCH_COLUMNS`` stay as stored.
         ``archived`` points at a fetched page's WARC record; an article fetched without one keeps the pointer
-        it had only when unchanged (the record there still holds what is stored).
+        it had only when its fields are all as stored (the record there still gives what is stored).
         """
         seen = now()
         row = {
@@ -588,7 +588,10 @@ class ArticleStore:
                                                   *(stored[column] for column in REVISION_COLUMNS)])
             else:
                 outcome = UNCHANGED
-                if reason == CRAWL and archived is None:
+                if reason == CRAWL and archived is None and all(row[column] == stored[column]
+                                                                  for column in ARTICLE_COLUMNS):
+                    # Only a page that still gives the stored fields may stay their record's source: a
+                    # re-extraction of an older page would take back what this fetch brought.
                     row.update({column: stored[column] for column in WARC_COLUMNS})
             self.upsert_row(row)
             for field, terms, links, column in LINKED_TERMS:

@@ -13,6 +13,8 @@ import sys
 import time
 import zlib
 from contextlib import closing
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -20,13 +22,15 @@ from warcio.archiveiterator import ArchiveIterator
 
 from benchmarks.incremental import crawl_command, crawl_killed_after, stored_rows
 from conftest import read_page
+from extractors import extract
 from faults import Redirect, Status, faulty_site
-from potus_crawler.archive import read_response, scan
+from potus_crawler.archive import ArchiveFiles, Exchange, WarcPointer, read_response, scan
 from potus_crawler.archive_hygiene import verify
 from potus_crawler.cli import EXIT_OK, main
 from potus_crawler.demo import demo_site
 from potus_crawler.demo.content import DemoContent
 from potus_crawler.replay import replaying
+from potus_crawler.storage import ArticleStore
 
 SINCE = "2025-03-10"
 #: One article at a time, so that a kill lands in the middle of the crawl.
@@ -303,3 +307,61 @@ def test_after_the_demo_its_archive_holds_a_response_for_every_article(tmp_path)
     assert subprocess.run([sys.executable, "-m", "potus_crawler.cli", "demo", "--db", str(db)],
                           capture_output=True, text=True, timeout=600).returncode == 0
     assert sorted((db.parent / "warc").iterdir()) == [db.parent / name for name in run_files(db)[0]]
+
+
+class DiskFullAfter:
+    """An open archive file that takes ``room`` more bytes, then fails as a full disk does, with part of
+    the write that failed on disk."""
+
+    def __init__(self, file, room: int):
+        self.file, self.room = file, room
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self.room:
+            self.file.write(data[:self.room])
+            self.file.flush()
+            self.room = 0
+            raise OSError(28, "No space left on device")
+        self.room -= len(data)
+        return self.file.write(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self.file, name)
+
+
+def test_a_write_the_disk_cut_short_ends_its_file_and_the_next_exchange_starts_a_new_one(tmp_path):
+    files = ArchiveFiles(tmp_path, tmp_path, 7, 2**30, {"software": "test"}, lambda name: None)
+    page = "<html><body><p>Café society, réunion</p></body></html>".encode() * 200
+    exchange = Exchange(url="http://127.0.0.1:9/a/", kind="article", method="GET", request_headers=[],
+                        status=200, protocol="HTTP/1.1", response_headers=[("Content-Type", "text/html")],
+                        body=page, fetched=datetime.now(timezone.utc))
+    first = files.write(exchange)
+    files.file = DiskFullAfter(files.file, room=100)
+    with pytest.raises(OSError):
+        files.write(exchange)
+    after = files.write(exchange)
+    files.close()
+    assert first.file == "potus-7-00001.warc.gz" and after.file == "potus-7-00002.warc.gz"
+    for pointer in (first, after):
+        assert read_response(tmp_path, pointer.file, pointer.offset, pointer.length).body == page
+    # The new file reads whole, in order; the cut one ends in what was written of its last member.
+    assert [entry.type for entry in scan(tmp_path / after.file)] == ["warcinfo", "response", "request"]
+    assert [entry.type for entry in scan(tmp_path / first.file)] == ["warcinfo", "response", "request", None]
+
+
+def test_a_fetch_not_archived_keeps_the_pointer_only_while_the_page_still_gives_every_stored_field(built_site,
+                                                                                                  tmp_path):
+    path = "/senate-passes-stopgap-bill-averting-government-shutdown/"
+    record = extract(read_page(built_site, path), "https://potusnews.news" + path)
+    pointer = WarcPointer("warc/potus-1-00001.warc.gz", 1200, 9000)
+    with closing(ArticleStore(tmp_path / "potus.db")) as store:
+        store.save_article(record, archived=pointer)
+        store.save_article(record)
+        assert warc_columns(store, record.url) == (pointer.file, pointer.offset, pointer.length)
+        # Title, body and dates as stored, so no new version; but the old page no longer gives the description.
+        store.save_article(replace(record, description="A summary the site rewrote."))
+        assert warc_columns(store, record.url) == (None, None, None)
+
+
+def warc_columns(store: ArticleStore, url: str) -> tuple:
+    return store.db.execute("select warc_file, warc_offset, warc_length from articles where url = ?", [url]).fetchone()

@@ -18,6 +18,7 @@ from extractors import extract
 from extractors import version as extractor_versions
 from extractors.sites import PROFILES
 from benchmarks.archived_pages import archive_pages, site_pages
+from potus_crawler.archive import UndecodableContent, decoded_content
 from potus_crawler.cli import main
 from potus_crawler.storage import ArticleStore
 from test_crawl import PROJECT_ROOT, crawl
@@ -193,12 +194,29 @@ def test_a_database_whose_articles_were_never_archived_says_so(served_site, tmp_
     assert "not archived" in capsys.readouterr().out
 
 
-def test_a_payload_archived_gzip_encoded_reads_back(archived, capsys):
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_payload_archived_as_the_site_encoded_it_reads_back(archived, capsys, coding):
     site, db = archived
     url = sorted(site.expected_records)[0]
-    archive_pages(db, site_pages(site), gzip_encoded=frozenset({url}))
+    archive_pages(db, site_pages(site), encoded={url: coding})
     assert main(["extract", "--url", url, "--db", str(db)]) == 0
     assert json.loads(capsys.readouterr().out) == site.expected_records[url]
+    assert reextract(db, *IN_PROCESS) == 0
+    assert f"{len(site.expected_records)} unchanged" in capsys.readouterr().out
+
+
+def test_a_payload_in_an_encoding_that_cannot_be_undone_is_unreadable_and_named(archived, capsys):
+    site, db = archived
+    urls = sorted(site.expected_records)
+    archive_pages(db, site_pages(site), encoded={urls[0]: "compress"})
+    before = rows(db)
+    assert reextract(db, *IN_PROCESS) == 4
+    out, err = capsys.readouterr()
+    assert "1 archived records unreadable" in out and "Traceback" not in err
+    assert "its Content-Encoding 'compress' is none this crawler can undo" in err
+    assert rows(db) == before
+    assert main(["extract", "--url", urls[0], "--db", str(db)]) == 2
+    assert "Content-Encoding 'compress'" in capsys.readouterr().err
 
 
 def test_extract_url_prints_the_record_of_the_archived_page(archived, capsys):
@@ -279,3 +297,9 @@ def test_progress_goes_to_the_log_as_the_run_goes(archived, capsys):
     progress = [line for line in capsys.readouterr().err.splitlines() if line.startswith("potus-crawler: progress: ")]
     assert progress
     assert f"of {len(site.expected_records)} done: " in progress[-1]
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_damaged_encoded_body_is_undecodable_content_not_a_crash(coding):
+    with pytest.raises(UndecodableContent, match=f"its {coding} content cannot be decoded"):
+        decoded_content(b"\x1f\x8b not what the header says", coding)
