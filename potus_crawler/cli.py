@@ -32,7 +32,7 @@ from potus_crawler.lock import AlreadyRunning, crawl_lock
 from potus_crawler.logs import tracebacks_in_one_line
 from potus_crawler.output import OutputUnwritable
 from potus_crawler.setting_checks import BadSetting, is_web_address
-from potus_crawler.shutdown import ShutdownOnSignals, exit_code
+from potus_crawler.shutdown import crawl_escalation, exit_code
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -116,7 +116,7 @@ def run_crawl(settings: Settings) -> CrawlOutcome:
     # Once the spider opens: Scrapy replaces the root log handler while it starts the crawl.
     crawler.signals.connect(shorten_tracebacks, signal=signals.spider_opened)
     shutdown.STOPPED_AT_ONCE.clear()
-    on_signals = ShutdownOnSignals(process)
+    on_signals = crawl_escalation(process)
     # Ours instead of Scrapy's, from before the reactor starts: a signal while it starts stops it too.
     previous_handlers = on_signals.install()
     failures = []

@@ -280,7 +280,12 @@ class Reextraction:
         self.unreadable: list[str] = []
         self.run_id: int | None = None
         self.extract_seconds = 0.0
-        self.signals: list[int] = []
+        # The batches in flight fail with the killed workers, and are dropped (see reextract). The process then
+        # ends as usual, unlike a crawl's (shutdown.exit_now): no reactor or writer is left mid-way, and the
+        # interpreter's exit releases the killed pool's semaphores, which the resource tracker would otherwise
+        # report as leaked.
+        self.on_signals = shutdown.SignalEscalation("the articles in flight", lambda _signum: None,
+                                                    lambda _signum: pool.terminate())
         self.in_flight: set[asyncio.Task] = set()
         self.started = time.monotonic()
 
@@ -291,7 +296,7 @@ class Reextraction:
     async def run(self, articles: Iterator[ArchivedArticle | str], selected: int) -> ReextractOutcome:
         loop = asyncio.get_running_loop()
         for signum in shutdown.SIGNALS:
-            loop.add_signal_handler(signum, self.on_signal, signum)
+            loop.add_signal_handler(signum, self.on_signals.on_signal, signum)
         await asyncio.wrap_future(self.writer.opened)
         self.run_id = await self.write(ArticleStore.start_run, REEXTRACT_RUN, "")
         ticker = asyncio.ensure_future(self.show_progress(selected))
@@ -301,7 +306,7 @@ class Reextraction:
             for batch in self.batches(articles):
                 if len(self.in_flight) >= window:
                     _, self.in_flight = await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
-                if self.signals:
+                if self.on_signals.received:
                     break
                 self.in_flight.add(asyncio.ensure_future(self.reextract(batch)))
             await asyncio.gather(*self.in_flight, return_exceptions=True)
@@ -310,9 +315,8 @@ class Reextraction:
             for signum in shutdown.SIGNALS:
                 loop.remove_signal_handler(signum)
         await self.finish_run()
-        first = self.signals[0] if self.signals else None
-        return ReextractOutcome(self.counts, self.fixups, selected, self.unreadable, self.run_id, first,
-                                time.monotonic() - self.started)
+        return ReextractOutcome(self.counts, self.fixups, selected, self.unreadable, self.run_id,
+                                self.on_signals.first_signal, time.monotonic() - self.started)
 
     def batches(self, articles: Iterator[ArchivedArticle | str]) -> Iterator[list[ArchivedArticle]]:
         """The archived articles in batches of ``BATCH``; the ones without an archived page counted on the way."""
@@ -384,26 +388,11 @@ class Reextraction:
 
     @property
     def stopped_at_once(self) -> bool:
-        return len(self.signals) > 1
-
-    def on_signal(self, signum: int) -> None:
-        self.signals.append(signum)
-        name = signal.Signals(signum).name
-        if len(self.signals) == 1:
-            shutdown.say(f"{name} received: finishing the articles in flight (send it again to stop at once)")
-        elif len(self.signals) == 2:
-            shutdown.say(f"{name} received again: stopping at once")
-            # The batches in flight fail with the killed workers, and are dropped (see reextract). The process
-            # then ends as usual, unlike a crawl's (shutdown.exit_now): no reactor or writer is left mid-way, and
-            # the interpreter's exit releases the killed pool's semaphores, which the resource tracker would
-            # otherwise report as leaked.
-            self.pool.terminate()
-        else:
-            shutdown.exit_now(shutdown.exit_code(self.signals[0]))
+        return self.on_signals.interrupted_at_once
 
     async def finish_run(self) -> None:
         counts = self.counts
-        if self.signals:
+        if self.on_signals.received:
             status, reason = "interrupted", "stopped at once" if self.stopped_at_once else "shutdown"
         elif counts[UNREADABLE]:
             status, reason = "unhealthy", "finished"

@@ -6,6 +6,9 @@ once: the extraction workers are killed and the reactor stopped; SQLite's transa
 the database consistent, and the command records the run as interrupted itself. A third
 one exits on the spot, should anything still hold the process. Scrapy's own handlers do the
 first two steps too, but do not say which signal came, which the exit code must tell.
+
+``reextract`` takes the same three steps on its asyncio loop (``SignalEscalation`` serves both): the
+articles in flight are finished, then the workers killed, then the process ends.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Set by a second signal. The command then leaves with ``exit_now``: the interpreter's own exit would join
@@ -34,11 +38,20 @@ def exit_code(signum: int) -> int:
     return 128 + signum
 
 
-class ShutdownOnSignals:
-    """Installed for the life of one ``CrawlerProcess``; ``received`` holds the signals that came."""
+class SignalEscalation:
+    """The three steps of every long command on SIGINT or SIGTERM; ``received`` holds the signals that came.
 
-    def __init__(self, process):
-        self.process = process
+    The first signal calls ``stop_gracefully``, the second ``stop_at_once`` (each with the signal's number, after
+    saying so on stderr), and a third exits on the spot. ``call_soon`` runs a step on the command's event-loop
+    thread: a signal handler may interrupt the loop mid-way, even a write to the same stream. A handler the loop
+    calls itself (asyncio's ``add_signal_handler``) needs no ``call_soon``.
+    """
+
+    def __init__(self, in_flight: str, stop_gracefully: Callable[[int], None], stop_at_once: Callable[[int], None],
+                 call_soon: Callable[..., object] | None = None):
+        self.in_flight = in_flight
+        self.stop_gracefully, self.stop_at_once = stop_gracefully, stop_at_once
+        self.call_soon = call_soon or (lambda step, *args: step(*args))
         self.received: list[int] = []
 
     def install(self) -> dict:
@@ -48,7 +61,8 @@ class ShutdownOnSignals:
             signal.signal(signum, self.on_signal)
         return previous
 
-    def uninstall(self, previous: dict) -> None:
+    @staticmethod
+    def uninstall(previous: dict) -> None:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
@@ -60,33 +74,45 @@ class ShutdownOnSignals:
     def interrupted_at_once(self) -> bool:
         return len(self.received) > 1
 
-    def on_signal(self, signum: int, _frame) -> None:
-        from twisted.internet import reactor
-
+    def on_signal(self, signum: int, _frame=None) -> None:
         self.received.append(signum)
         if len(self.received) == 1:
-            reactor.callFromThread(self.stop_gracefully, signum)
+            self.call_soon(self.graceful_step, signum)
         elif len(self.received) == 2:
-            reactor.callFromThread(self.stop_now, signum)
+            self.call_soon(self.at_once_step, signum)
         else:
-            os._exit(exit_code(self.received[0]))
+            exit_now(exit_code(self.received[0]))
 
-    def stop_gracefully(self, signum: int) -> None:
-        # Printed here, on the reactor's thread: a signal handler may interrupt a write to the same stream.
-        say(f"{signal.Signals(signum).name} received: finishing the pages in flight "
-            "(send it again to stop at once)")
-        self.process.stop()
+    def graceful_step(self, signum: int) -> None:
+        say(f"{signal.Signals(signum).name} received: finishing {self.in_flight} (send it again to stop at once)")
+        self.stop_gracefully(signum)
 
-    def stop_now(self, signum: int) -> None:
+    def at_once_step(self, signum: int) -> None:
+        say(f"{signal.Signals(signum).name} received again: stopping at once")
+        self.stop_at_once(signum)
+
+
+def crawl_escalation(process) -> SignalEscalation:
+    """The escalation for one ``CrawlerProcess``, to install before its reactor starts."""
+
+    # The reactor is imported when a signal comes, not before: the crawler installs the one its settings name.
+    def on_reactor_thread(step, *args) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(step, *args)
+
+    def stop_now(_signum: int) -> None:
         from twisted.internet import reactor
 
         from potus_crawler import extraction
 
-        say(f"{signal.Signals(signum).name} received again: stopping at once")
         STOPPED_AT_ONCE.set()
         extraction.terminate_all()
         if reactor.running:
             reactor.stop()
+
+    return SignalEscalation("the pages in flight", lambda _signum: process.stop(), stop_now,
+                            call_soon=on_reactor_thread)
 
 
 def say(line: str) -> None:
