@@ -332,13 +332,25 @@ class Reextraction:
         if batch:
             yield batch
 
-    async def reextract(self, batch: list[ArchivedArticle]) -> None:
+    async def extracted_batch(self, batch: list[ArchivedArticle]) -> BatchDone:
         try:
-            done = await self.pool.run(reextract_batch, self.db, batch, self.pool.timezone_name, self.pool.site)
+            return await self.pool.run(reextract_batch, self.db, batch, self.pool.timezone_name, self.pool.site)
         except Exception as failure:
             # The worker died or hung with the batch, could not read the stored versions, or met a case the
-            # code did not foresee: the batch fails, each article with its reason, and the run goes on.
-            done = BatchDone([Outcome(article.url, FAILED, reason=str(failure)) for article in batch], 0.0, Fixups())
+            # code did not foresee. Most often one page did it: each article is tried again alone, so only that
+            # one fails, with its reason, and the run goes on.
+            if len(batch) == 1 or self.on_signals.received:
+                return BatchDone([Outcome(article.url, FAILED, reason=str(failure)) for article in batch], 0.0,
+                                 Fixups())
+            merged = BatchDone([], 0.0, Fixups())
+            for done in await asyncio.gather(*(self.extracted_batch([article]) for article in batch)):
+                merged.outcomes.extend(done.outcomes)
+                merged.extract_seconds += done.extract_seconds
+                merged.fixups.update(done.fixups)
+            return merged
+
+    async def reextract(self, batch: list[ArchivedArticle]) -> None:
+        done = await self.extracted_batch(batch)
         if self.stopped_at_once:
             # What the batch gave, or its workers' killing, is neither stored nor counted.
             return
@@ -349,6 +361,8 @@ class Reextraction:
                 self.unreadable.append(f"{outcome.url}: {outcome.reason}")
             elif outcome.outcome == NOT_ARTICLE:
                 logger.info("Not an article now: %s (%s)", outcome.url, outcome.reason)
+            elif outcome.outcome == FAILED:
+                logger.warning("Not extracted again, the stored version kept: %s (%s)", outcome.url, outcome.reason)
             if outcome.outcome not in WRITTEN:
                 self.counts[outcome.outcome] += 1
         writes = [outcome for outcome in done.outcomes if outcome.outcome in WRITTEN]

@@ -18,6 +18,7 @@ from extractors import extract
 from extractors import version as extractor_versions
 from extractors.sites import PROFILES
 from benchmarks.archived_pages import archive_pages, site_pages
+from potus_crawler import reextract as reextract_module
 from potus_crawler.archive import UndecodableContent, decoded_content
 from potus_crawler.cli import main
 from potus_crawler.storage import ArticleStore
@@ -185,6 +186,32 @@ def test_a_missing_or_damaged_archive_is_counted_and_named_and_nothing_is_touche
     assert rows(db) == before
     run = last_run(db)
     assert (run["status"], run["problems"]) == ("unhealthy", "2 archived records missing or unreadable")
+
+
+def test_a_page_the_code_did_not_foresee_fails_alone_not_its_batch(archived, monkeypatch, capsys, caplog):
+    _site, db = archived
+    urls = sorted(articles_by_url(db))
+    assert len(urls) > reextract_module.BATCH
+    culprit = urls[3]
+    extract_archived = reextract_module.extract_archived
+
+    def failing_on_culprit(db_folder, article, *arguments):
+        if article.url == culprit:
+            raise RuntimeError("an unforeseen case")
+        return extract_archived(db_folder, article, *arguments)
+
+    monkeypatch.setattr(reextract_module, "extract_archived", failing_on_culprit)
+    before = rows(db)
+    assert reextract(db, *IN_PROCESS) == 0
+    assert f"{len(urls) - 1} of {len(urls)} articles extracted again from the archive, no request: 0 updated, " \
+           f"{len(urls) - 1} unchanged (0 restamped with the current extractor_version), 1 failed" in capsys.readouterr().out
+    assert [record.getMessage() for record in caplog.records if record.levelname == "WARNING"] == [
+        f"Not extracted again, the stored version kept: {culprit} (an unforeseen case)"]
+    after = rows(db)
+    assert [(url, reason) for _id, _run, url, reason, *_rest in after.pop("failures")] == [(culprit, "an unforeseen case")]
+    before.pop("failures")
+    assert after == before
+    assert last_run(db)["failures"] == 1
 
 
 def test_a_database_whose_articles_were_never_archived_says_so(served_site, tmp_path, capsys):
