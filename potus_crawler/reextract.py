@@ -310,11 +310,12 @@ class Reextraction:
                     break
                 self.in_flight.add(asyncio.ensure_future(self.reextract(batch)))
             await asyncio.gather(*self.in_flight, return_exceptions=True)
+            # Still under the escalation: a signal while the run's row is written must not end in a traceback.
+            await self.finish_run()
         finally:
             ticker.cancel()
             for signum in shutdown.SIGNALS:
                 loop.remove_signal_handler(signum)
-        await self.finish_run()
         return ReextractOutcome(self.counts, self.fixups, selected, self.unreadable, self.run_id,
                                 self.on_signals.first_signal, time.monotonic() - self.started)
 
