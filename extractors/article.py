@@ -32,6 +32,13 @@ from .sites import DEFAULT_PROFILE, SiteRules
 PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
 BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|&)\s*")
+#: A byline in the article's text may also part its names with a slash: "Jane Doe/John Roe".
+TEXT_BYLINE_SEPARATORS = re.compile(rf"{AUTHOR_SEPARATORS.pattern}|\s*/\s*")
+#: A name as a byline line writes it: two to four words, each capitalized but for short particles inside
+#: ("Ursula von der Leyen"), no digits, no sentence's end. What else a bold line says (a subhead, a call to
+#: share) is rarely so shaped.
+NAME_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?")
+NAME_PARTICLE_CHARS = 3
 #: Profile URLs and e-mail addresses that CMSs put where a name belongs.
 NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 #: Longer "names" are captions or job titles run into the byline.
@@ -94,6 +101,22 @@ def unlabelled(title: str, headline: str) -> str:
     if (not before or LABEL_BEFORE.search(before)) and (not after or LABEL_AFTER.match(after)):
         return headline
     return title
+
+
+def is_name_shaped(text: str) -> bool:
+    words = text.split()
+    inner = words[1:-1]
+    return (2 <= len(words) <= 4 and all(NAME_WORD.fullmatch(word) for word in words)
+            and words[0][0].isupper() and words[-1][0].isupper() and not text.endswith(".")
+            and all(word[0].isupper() or len(word) <= NAME_PARTICLE_CHARS for word in inner))
+
+
+def is_placeholder_account(person: object) -> bool:
+    """A JSON-LD author that is the CMS's first account (``…/author/admin/``): its display name is no writer's."""
+    if not isinstance(person, dict):
+        return False
+    links = (person.get("@id"), person.get("url"))
+    return any(isinstance(link, str) and link.endswith(selectors.PLACEHOLDER_ACCOUNT_PATH) for link in links)
 
 
 def element_text(found: object) -> str:
@@ -243,15 +266,28 @@ class ArticlePage:
         gives way to the next."""
         sources: list[list[str]] = [self.texts(self.rules.authors)] if self.rules else []
         # Where one string holds several names ("A, B und C, dpa"), they are split before any is judged.
-        persons = jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
+        persons = [person for person in jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
+                   if not is_placeholder_account(person)]
         sources.append([name for text in jsonld.names(persons) for name in AUTHOR_SEPARATORS.split(text)])
         sources += [[name for meta in self.texts(xpath) for name in AUTHOR_SEPARATORS.split(meta)]
                     for xpath in selectors.AUTHOR_METAS]
         if not self.rules:
             sources += [self.texts(selectors.WP_AUTHORS), *map(self.texts, selectors.VISIBLE_AUTHORS)]
         found = [names for names in map(self.person_names, sources) if names]
+        if not found and not self.rules and (any(sources) or self.jsonld_value("author")):
+            # The author fields credit the outlet (or nobody's account): the writer is signed in the text.
+            found = [names for names in [self.person_names(self.text_byline)] if names]
         # A graph may name the first author only (Yoast's does) where a later source names every co-author.
         return max(found, key=lambda names: (set(names) >= set(found[0]), len(names)), default=[])
+
+    @cached_property
+    def text_byline(self) -> list[str]:
+        """The names of a bold byline line that opens or closes the article's text, if it holds only names."""
+        for line in self.texts(selectors.BOLD_BYLINE_PARAGRAPH):
+            names = TEXT_BYLINE_SEPARATORS.split(line)
+            if all(map(is_name_shaped, names)):
+                return names
+        return []
 
     def person_names(self, candidates: list[str]) -> list[str]:
         names: list[str] = []
