@@ -276,9 +276,18 @@ class ArticlePage:
         found = [names for names in map(self.person_names, sources) if names]
         if not found and not self.rules and (any(sources) or self.jsonld_value("author")):
             # The author fields credit the outlet (or nobody's account): the writer is signed in the text.
-            found = [names for names in [self.person_names(self.text_byline)] if names]
+            found = [names for names in map(self.person_names, (self.marked_byline, self.text_byline)) if names]
         # A graph may name the first author only (Yoast's does) where a later source names every co-author.
         return max(found, key=lambda names: (set(names) >= set(found[0]), len(names)), default=[])
+
+    @cached_property
+    def marked_byline(self) -> list[str]:
+        """The names in the first element a class marks as a byline that names anyone ("Von Jana Roth, Berlin")."""
+        for line in self.texts(selectors.MARKED_BYLINES):
+            names = [name for name in AUTHOR_SEPARATORS.split(BYLINE_PREFIX.sub("", line)) if is_name_shaped(name)]
+            if names:
+                return names
+        return []
 
     @cached_property
     def text_byline(self) -> list[str]:

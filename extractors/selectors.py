@@ -76,6 +76,13 @@ VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
                    f' or contains(@href, "/autoren/")][not(ancestor::nav or ancestor::footer)])[1][{NOT_PLACEHOLDER_ACCOUNT}]',
                    f"(//*[{has_class('authorname')} or {has_class('author-name')} or {has_class('byline__name')}])[1]")
 
+#: Elements a class marks as a byline or an author's (``article__author``, ``authors__list-item``, ``byline``),
+#: the innermost ones, outside the page's menus, footer and side columns; read where the author fields name
+#: only the outlet, as a box about the outlet or a teaser's author are marked alike.
+MARKED_BYLINES = ("//*[(contains(@class, 'author') or contains(@class, 'byline'))"
+                  " and not(.//*[contains(@class, 'author') or contains(@class, 'byline')])"
+                  " and not(ancestor::nav or ancestor::footer or ancestor::aside)"
+                  f" and not(.//a[not({NOT_PLACEHOLDER_ACCOUNT})])]")
 #: A byline set apart in the article's text, where the author fields name only the outlet: a paragraph all in
 #: bold (``<p><strong>Jane Doe</strong></p>``) among the article's paragraphs, either before its running text
 #: (only a short standfirst above it) or after all of it. Bold lines in between are subheads.

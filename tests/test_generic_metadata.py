@@ -190,6 +190,14 @@ def test_a_bold_byline_line_opening_or_closing_the_text_names_the_author_the_fie
     assert extract(html, URL).authors == authors
 
 
+def test_a_byline_its_class_marks_names_the_author_the_fields_do_not_and_a_place_after_the_name_is_dropped():
+    html = page('<meta property="og:site_name" content="Tagesblatt">',
+                body='<div class="article__authors"><span class="authors__brand">plus</span>'
+                     '<span class="article__author">Von Jana Roth, Köln</span></div>',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"})
+                ).replace("</article>", '</article><footer><p class="author-box">Ole Lund</p></footer>')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
 def test_a_bold_name_line_does_not_outrank_the_author_fields():
     html = page('<meta name="author" content="Kai Berg">', body="<p><strong>Jana Roth</strong></p>" + BODY * 3)
     assert extract(html, URL).authors == ["Kai Berg"]
