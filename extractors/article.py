@@ -50,6 +50,8 @@ TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ", "：", "ㅣ"
 LABEL_BEFORE = re.compile(r"[|:：/»·–—-]\s*$")
 LABEL_AFTER = re.compile(r"^\s*[|:：/»·–—ㅣ-]")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
+#: Typographic quotes and apostrophes, which share cards and SEO plugins often write as ASCII ones.
+ASCII_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 #: lxml refuses a str that still declares its byte encoding.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Comments and processing instructions dropped at parse time: scripted sites put ``<!-- -->``
@@ -204,7 +206,16 @@ class ArticlePage:
         sources = (self.first(selectors.OG_TITLE), self.jsonld_headline, self.visible_headline, self.document_title)
         chosen = next((self.without_site_name(clean_text(unescape(title))) for title in sources if title), "")
         confirmed = self.confirmed_headline
-        return unlabelled(chosen, confirmed) if confirmed else chosen
+        return self.as_displayed(unlabelled(chosen, confirmed) if confirmed else chosen)
+
+    def as_displayed(self, title: str) -> str:
+        """``title`` with the visible headline's quotes where the two differ in nothing else and the document
+        title writes them as the visible headline does: og:title was typed with ASCII quotes for sharing."""
+        visible, document = self.visible_headline, self.document_title
+        if (not visible or not document or visible == title
+                or visible.translate(ASCII_QUOTES) != title.translate(ASCII_QUOTES)):
+            return title
+        return visible if self.without_site_name(document) == visible else title
 
     @cached_property
     def confirmed_headline(self) -> str | None:

@@ -92,6 +92,21 @@ def test_a_suffix_the_visible_headline_ends_in_is_no_site_name():
     assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
 
 
+
+@pytest.mark.parametrize("document_title, title", [
+    # The document title writes the quotes as the headline shown does: og:title was typed plain for sharing.
+    ("Kanzler: „Wir bleiben“ – Bürger’s Ärger | Tagesblatt", "Kanzler: „Wir bleiben“ – Bürger’s Ärger"),
+    # The document title writes them as og:title does: that spelling stands.
+    ('Kanzler: "Wir bleiben" – Bürger\'s Ärger | Tagesblatt', 'Kanzler: "Wir bleiben" – Bürger\'s Ärger'),
+])
+def test_og_titles_ascii_quotes_give_way_to_the_visible_headlines_where_the_document_title_has_those(
+        document_title, title):
+    html = page('<meta property="og:title" content="Kanzler: &quot;Wir bleiben&quot; – Bürger\'s Ärger">'
+                '<meta property="og:site_name" content="Tagesblatt">',
+                body="<h1>Kanzler: „Wir bleiben“ – Bürger’s Ärger</h1>"
+                ).replace("<title>Wahl entschieden</title>", f"<title>{document_title}</title>")
+    assert extract(html, URL).title == title
+
 # -- authors -----------------------------------------------------------------------------------------
 
 def test_the_article_nested_as_the_webpage_main_entity_gives_its_author():
