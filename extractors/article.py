@@ -293,11 +293,13 @@ class ArticlePage:
 
     @cached_property
     def marked_byline(self) -> list[str]:
-        """The names in the first element a class marks as a byline that names anyone ("Von Jana Roth, Berlin")."""
+        """The names of the first element a class marks as a byline that holds only names, or names and the
+        one word of a place or an agency ("Von Jana Roth, Köln"), which is dropped; a byline run into its date
+        ("By A and B Monday, November 18, 2019") or a writer's bio gives none."""
         for line in self.texts(selectors.MARKED_BYLINES):
-            names = [name for name in AUTHOR_SEPARATORS.split(BYLINE_PREFIX.sub("", line)) if is_name_shaped(name)]
-            if names:
-                return names
+            parts = AUTHOR_SEPARATORS.split(BYLINE_PREFIX.sub("", line))
+            if is_name_shaped(parts[0]) and all(is_name_shaped(part) or len(part.split()) == 1 for part in parts):
+                return [part for part in parts if is_name_shaped(part)]
         return []
 
     @cached_property

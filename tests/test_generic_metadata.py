@@ -213,6 +213,13 @@ def test_a_byline_its_class_marks_names_the_author_the_fields_do_not_and_a_place
                 ).replace("</article>", '</article><footer><p class="author-box">Ole Lund</p></footer>')
     assert extract(html, URL).authors == ["Jana Roth"]
 
+
+def test_a_marked_byline_run_into_its_date_names_nobody():
+    html = page(body='<div class="byline">By Jana Roth and Ole Lund Monday, November 18, 2024, 04:05 pm CET</div>',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"}))
+    assert extract(html, URL).authors == []
+
+
 def test_a_bold_name_line_does_not_outrank_the_author_fields():
     html = page('<meta name="author" content="Kai Berg">', body="<p><strong>Jana Roth</strong></p>" + BODY * 3)
     assert extract(html, URL).authors == ["Kai Berg"]
