@@ -106,6 +106,7 @@ def unlabelled(title: str, headline: str) -> str:
 
 
 def is_name_shaped(text: str) -> bool:
+    """True for text written as one person's name (see ``NAME_WORD``): "Jana Roth", "Ursula von der Leyen"."""
     words = text.split()
     inner = words[1:-1]
     return (2 <= len(words) <= 4 and all(NAME_WORD.fullmatch(word) for word in words)
@@ -274,7 +275,8 @@ class ArticlePage:
     def authors(self) -> list[str]:
         """The first source's person names, sources from the most trusted down, or a later one's that adds
         co-authors to them; a source that names no person (an e-mail, a profile URL, the outlet's brand)
-        gives way to the next."""
+        gives way to the next. On the generic path, where every author field names the outlet or nobody's
+        account, a class-marked byline or a bold byline line in the text."""
         sources: list[list[str]] = [self.texts(self.rules.authors)] if self.rules else []
         # Where one string holds several names ("A, B und C, dpa"), they are split before any is judged.
         persons = [person for person in jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))

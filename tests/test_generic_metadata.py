@@ -182,7 +182,8 @@ def test_co_authors_rel_author_links_in_one_byline_block_are_read_and_a_teasers_
 def test_the_cms_first_account_names_no_writer():
     html = page(body='<p class="meta">von <a rel="author" href="https://news.example.org/author/admin/">Tagesblatt '
                      'Redaktion</a></p>',
-                jsonld=article(author={"@id": "https://news.example.org/author/admin/", "name": "Tagesblatt Redaktion"}))
+                jsonld=article(author={"@id": "https://news.example.org/author/admin/",
+                                       "name": "Tagesblatt Redaktion"}))
     assert extract(html, URL).authors == []
 
 
@@ -197,7 +198,8 @@ def test_the_cms_first_account_names_no_writer():
     ("", "<p><b>Folgen Sie uns auf Mastodon.</b></p>", []),
 ])
 def test_a_bold_byline_line_opening_or_closing_the_text_names_the_author_the_fields_do_not(before, after, authors):
-    paragraphs = "".join("<p>" + f"Absatz {n}: Die Auszählung dauerte bis in die Nacht. " * 4 + "</p>" for n in range(4))
+    paragraphs = "".join("<p>" + f"Absatz {n}: Die Auszählung dauerte bis in die Nacht. " * 4 + "</p>"
+                         for n in range(4))
     html = (f"<html><head><title>Wahl entschieden</title><meta name=\"author\" content=\"Tagesblatt\">"
             f"<meta property=\"og:site_name\" content=\"Tagesblatt\"></head><body><nav><a href=\"/\">Start</a></nav>"
             f"<article><h1>Wahl entschieden</h1><div class=\"entry-content\">{before}{paragraphs}{after}</div>"
