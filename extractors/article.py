@@ -32,6 +32,13 @@ from .sites import DEFAULT_PROFILE, SiteRules
 PLACEHOLDER_AUTHORS = frozenset({"admin", "administrator", "editor", "staff", "webmaster", "guest", "unknown"})
 BYLINE_PREFIX = re.compile(r"^\s*(by|por|von|par)\s+", re.IGNORECASE)
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|&)\s*")
+#: A byline in the article's text may also part its names with a slash: "Jane Doe/John Roe".
+TEXT_BYLINE_SEPARATORS = re.compile(rf"{AUTHOR_SEPARATORS.pattern}|\s*/\s*")
+#: A name as a byline line writes it: two to four words, each capitalized but for short particles inside
+#: ("Ursula von der Leyen"), no digits, no sentence's end. What else a bold line says (a subhead, a call to
+#: share) is rarely so shaped.
+NAME_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?")
+NAME_PARTICLE_CHARS = 3
 #: Profile URLs and e-mail addresses that CMSs put where a name belongs.
 NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 #: Longer "names" are captions or job titles run into the byline.
@@ -43,6 +50,8 @@ TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ", "：", "ㅣ"
 LABEL_BEFORE = re.compile(r"[|:：/»·–—-]\s*$")
 LABEL_AFTER = re.compile(r"^\s*[|:：/»·–—ㅣ-]")
 WEBPAGE_TYPES = frozenset({"WebPage", "ItemPage"})
+#: Typographic quotes and apostrophes, which share cards and SEO plugins often write as ASCII ones.
+ASCII_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 #: lxml refuses a str that still declares its byte encoding.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: Comments and processing instructions dropped at parse time: scripted sites put ``<!-- -->``
@@ -94,6 +103,23 @@ def unlabelled(title: str, headline: str) -> str:
     if (not before or LABEL_BEFORE.search(before)) and (not after or LABEL_AFTER.match(after)):
         return headline
     return title
+
+
+def is_name_shaped(text: str) -> bool:
+    """True for text written as one person's name (see ``NAME_WORD``): "Jana Roth", "Ursula von der Leyen"."""
+    words = text.split()
+    inner = words[1:-1]
+    return (2 <= len(words) <= 4 and all(NAME_WORD.fullmatch(word) for word in words)
+            and words[0][0].isupper() and words[-1][0].isupper() and not text.endswith(".")
+            and all(word[0].isupper() or len(word) <= NAME_PARTICLE_CHARS for word in inner))
+
+
+def is_placeholder_account(person: object) -> bool:
+    """A JSON-LD author that is the CMS's first account (``…/author/admin/``): its display name is no writer's."""
+    if not isinstance(person, dict):
+        return False
+    links = (person.get("@id"), person.get("url"))
+    return any(isinstance(link, str) and link.endswith(selectors.PLACEHOLDER_ACCOUNT_PATH) for link in links)
 
 
 def element_text(found: object) -> str:
@@ -181,7 +207,16 @@ class ArticlePage:
         sources = (self.first(selectors.OG_TITLE), self.jsonld_headline, self.visible_headline, self.document_title)
         chosen = next((self.without_site_name(clean_text(unescape(title))) for title in sources if title), "")
         confirmed = self.confirmed_headline
-        return unlabelled(chosen, confirmed) if confirmed else chosen
+        return self.as_displayed(unlabelled(chosen, confirmed) if confirmed else chosen)
+
+    def as_displayed(self, title: str) -> str:
+        """``title`` with the visible headline's quotes where the two differ in nothing else and the document
+        title writes them as the visible headline does: og:title was typed with ASCII quotes for sharing."""
+        visible, document = self.visible_headline, self.document_title
+        if (not visible or not document or visible == title
+                or visible.translate(ASCII_QUOTES) != title.translate(ASCII_QUOTES)):
+            return title
+        return visible if self.without_site_name(document) == visible else title
 
     @cached_property
     def confirmed_headline(self) -> str | None:
@@ -240,18 +275,43 @@ class ArticlePage:
     def authors(self) -> list[str]:
         """The first source's person names, sources from the most trusted down, or a later one's that adds
         co-authors to them; a source that names no person (an e-mail, a profile URL, the outlet's brand)
-        gives way to the next."""
+        gives way to the next. On the generic path, where every author field names the outlet or nobody's
+        account, a class-marked byline or a bold byline line in the text."""
         sources: list[list[str]] = [self.texts(self.rules.authors)] if self.rules else []
         # Where one string holds several names ("A, B und C, dpa"), they are split before any is judged.
-        persons = jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
+        persons = [person for person in jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
+                   if not is_placeholder_account(person)]
         sources.append([name for text in jsonld.names(persons) for name in AUTHOR_SEPARATORS.split(text)])
         sources += [[name for meta in self.texts(xpath) for name in AUTHOR_SEPARATORS.split(meta)]
                     for xpath in selectors.AUTHOR_METAS]
         if not self.rules:
             sources += [self.texts(selectors.WP_AUTHORS), *map(self.texts, selectors.VISIBLE_AUTHORS)]
         found = [names for names in map(self.person_names, sources) if names]
+        if not found and not self.rules and (any(sources) or self.jsonld_value("author")):
+            # The author fields credit the outlet (or nobody's account): the writer is signed in the text.
+            found = [names for names in map(self.person_names, (self.marked_byline, self.text_byline)) if names]
         # A graph may name the first author only (Yoast's does) where a later source names every co-author.
         return max(found, key=lambda names: (set(names) >= set(found[0]), len(names)), default=[])
+
+    @cached_property
+    def marked_byline(self) -> list[str]:
+        """The names of the first element a class marks as a byline that holds only names, or names and the
+        one word of a place or an agency ("Von Jana Roth, Köln"), which is dropped; a byline run into its date
+        ("By A and B Monday, November 18, 2019") or a writer's bio gives none."""
+        for line in self.texts(selectors.MARKED_BYLINES):
+            parts = AUTHOR_SEPARATORS.split(BYLINE_PREFIX.sub("", line))
+            if is_name_shaped(parts[0]) and all(is_name_shaped(part) or len(part.split()) == 1 for part in parts):
+                return [part for part in parts if is_name_shaped(part)]
+        return []
+
+    @cached_property
+    def text_byline(self) -> list[str]:
+        """The names of a bold byline line that opens or closes the article's text, if it holds only names."""
+        for line in self.texts(selectors.BOLD_BYLINE_PARAGRAPH):
+            names = TEXT_BYLINE_SEPARATORS.split(line)
+            if all(map(is_name_shaped, names)):
+                return names
+        return []
 
     def person_names(self, candidates: list[str]) -> list[str]:
         names: list[str] = []

@@ -60,15 +60,40 @@ AUTHOR_METAS = (
     '//meta[@content="Written by" and starts-with(@name, "twitter:label")]'
     '/following-sibling::meta[1][starts-with(@name, "twitter:data")]/@content',
 )
+#: WordPress's first account, which posts carry when nobody signed them; its display name is no writer's.
+PLACEHOLDER_ACCOUNT_PATH = "/author/admin/"
+PLACEHOLDER_ACCOUNT_LINK = f'contains(@href, "{PLACEHOLDER_ACCOUNT_PATH}")'
 #: A byline only the visible markup gives: schema.org microdata, a link marked as the author's, a name the
 #: byline's class marks. The first of each: teasers of other posts further down the page mark theirs alike.
 VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
                    ' | (//*[@itemprop="author"])[1][not(.//*[@itemprop="name"])]',
-                   '(//a[@rel="author"])[1]',
+                   # The first rel="author" link, with its co-authors': the byline block is the widest element
+                   # around it that holds no paragraph nor heading, so teasers' own links stay out.
+                   '(//a[@rel="author"])[1]/ancestor::*[not(.//p or .//h1 or .//h2 or .//h3)][last()]'
+                   f'//a[@rel="author"][not({PLACEHOLDER_ACCOUNT_LINK})]'
+                   f' | (//a[@rel="author"])[1][not({PLACEHOLDER_ACCOUNT_LINK})]',
                    # A byline's link to the writer's archive page: /author/<slug>, /autoren/name/<slug>.
                    '(//a[contains(@href, "/author/") or contains(@href, "/authors/") or contains(@href, "/autor/")'
-                   ' or contains(@href, "/autoren/")][not(ancestor::nav or ancestor::footer)])[1]',
+                   ' or contains(@href, "/autoren/")][not(ancestor::nav or ancestor::footer)])[1]'
+                   f'[not({PLACEHOLDER_ACCOUNT_LINK})]',
                    f"(//*[{has_class('authorname')} or {has_class('author-name')} or {has_class('byline__name')}])[1]")
+
+#: Elements a class marks as a byline or an author's (``article__author``, ``authors__list-item``, ``byline``),
+#: the innermost ones, outside the page's menus, footer and side columns; read where the author fields name
+#: only the outlet, as a box about the outlet or a teaser's author are marked alike.
+MARKED_BYLINES = ("//*[(contains(@class, 'author') or contains(@class, 'byline'))"
+                  " and not(.//*[contains(@class, 'author') or contains(@class, 'byline')])"
+                  " and not(ancestor::nav or ancestor::footer or ancestor::aside)"
+                  f" and not(.//a[{PLACEHOLDER_ACCOUNT_LINK}])]")
+#: A byline set apart in the article's text, where the author fields name only the outlet: a paragraph all in
+#: bold (``<p><strong>Jane Doe</strong></p>``) among the article's paragraphs, either before its running text
+#: (only a short standfirst above it) or after all of it. Bold lines in between are subheads.
+BOLD_BYLINE_PARAGRAPH = (
+    "//p[.//text()[normalize-space()] and not(.//text()[normalize-space()][not(ancestor::strong or ancestor::b)])]"
+    "[count(../p) >= 4]"
+    "[not(following-sibling::p[normalize-space()])"
+    " or not(preceding-sibling::p[string-length(normalize-space()) > 100])]"
+)
 
 #: The page's own keywords, tried in order (the first that gives any wins): Google News's ``news_keywords``
 #: is kept to the story, ``article:tag`` is Open Graph's; after JSON-LD ``keywords`` comes the old

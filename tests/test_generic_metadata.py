@@ -92,6 +92,21 @@ def test_a_suffix_the_visible_headline_ends_in_is_no_site_name():
     assert extract(html, URL).title == "Bericht: Aktivistin getötet - Justiz dementiert"
 
 
+
+@pytest.mark.parametrize("document_title, title", [
+    # The document title writes the quotes as the headline shown does: og:title was typed plain for sharing.
+    ("Kanzler: „Wir bleiben“ – Bürger’s Ärger | Tagesblatt", "Kanzler: „Wir bleiben“ – Bürger’s Ärger"),
+    # The document title writes them as og:title does: that spelling stands.
+    ('Kanzler: "Wir bleiben" – Bürger\'s Ärger | Tagesblatt', 'Kanzler: "Wir bleiben" – Bürger\'s Ärger'),
+])
+def test_og_titles_ascii_quotes_give_way_to_the_visible_headlines_where_the_document_title_has_those(
+        document_title, title):
+    html = page('<meta property="og:title" content="Kanzler: &quot;Wir bleiben&quot; – Bürger\'s Ärger">'
+                '<meta property="og:site_name" content="Tagesblatt">',
+                body="<h1>Kanzler: „Wir bleiben“ – Bürger’s Ärger</h1>"
+                ).replace("<title>Wahl entschieden</title>", f"<title>{document_title}</title>")
+    assert extract(html, URL).title == title
+
 # -- authors -----------------------------------------------------------------------------------------
 
 def test_the_article_nested_as_the_webpage_main_entity_gives_its_author():
@@ -152,6 +167,64 @@ def test_a_bylines_link_to_the_writers_archive_names_the_author_and_the_menus_li
                      '</header>')
     assert extract(html, URL).authors == ["Dr. Jana Roth"]
 
+
+
+def test_co_authors_rel_author_links_in_one_byline_block_are_read_and_a_teasers_are_not():
+    html = page('<meta name="author" content="Ole Lund">',
+                body='<div class="bylines"><address><a rel="author" href="mailto:j.roth@news.example.org">'
+                     '<span>Jana</span> <span>Roth</span></a></address>'
+                     '<address><a rel="author" href="mailto:o.lund@news.example.org">Ole Lund</a></address></div>'
+                ).replace("</article>", '</article><aside><h2>Mehr zum Thema</h2><p>Koalition steht</p>'
+                                        '<a rel="author" href="/autoren/kai-berg">Kai Berg</a></aside>')
+    assert extract(html, URL).authors == ["Jana Roth", "Ole Lund"]
+
+
+def test_the_cms_first_account_names_no_writer():
+    html = page(body='<p class="meta">von <a rel="author" href="https://news.example.org/author/admin/">Tagesblatt '
+                     'Redaktion</a></p>',
+                jsonld=article(author={"@id": "https://news.example.org/author/admin/",
+                                       "name": "Tagesblatt Redaktion"}))
+    assert extract(html, URL).authors == []
+
+
+@pytest.mark.parametrize("before, after, authors", [
+    # Where the author fields give only the outlet, a bold line opening the text, under a short standfirst …
+    ("<p><em>Die Koalition steht, die Ministerien sind verteilt</em></p><p><strong>Jana Roth/Ole Lund</strong></p>",
+     "", ["Jana Roth", "Ole Lund"]),
+    # … or closing it, signs the article.
+    ("", '<p style="text-align:right"><strong>Lê Thị Phương</strong></p>', ["Lê Thị Phương"]),
+    # A bold subhead between paragraphs signs nothing, nor does a closing bold sentence.
+    ("", "<p><strong>Neue Mehrheiten</strong></p><p>" + "Die Opposition kündigte Widerstand an. " * 5 + "</p>", []),
+    ("", "<p><b>Folgen Sie uns auf Mastodon.</b></p>", []),
+])
+def test_a_bold_byline_line_opening_or_closing_the_text_names_the_author_the_fields_do_not(before, after, authors):
+    paragraphs = "".join("<p>" + f"Absatz {n}: Die Auszählung dauerte bis in die Nacht. " * 4 + "</p>"
+                         for n in range(4))
+    html = (f"<html><head><title>Wahl entschieden</title><meta name=\"author\" content=\"Tagesblatt\">"
+            f"<meta property=\"og:site_name\" content=\"Tagesblatt\"></head><body><nav><a href=\"/\">Start</a></nav>"
+            f"<article><h1>Wahl entschieden</h1><div class=\"entry-content\">{before}{paragraphs}{after}</div>"
+            f"</article></body></html>")
+    assert extract(html, URL).authors == authors
+
+
+def test_a_byline_its_class_marks_names_the_author_the_fields_do_not_and_a_place_after_the_name_is_dropped():
+    html = page('<meta property="og:site_name" content="Tagesblatt">',
+                body='<div class="article__authors"><span class="authors__brand">plus</span>'
+                     '<span class="article__author">Von Jana Roth, Köln</span></div>',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"})
+                ).replace("</article>", '</article><footer><p class="author-box">Ole Lund</p></footer>')
+    assert extract(html, URL).authors == ["Jana Roth"]
+
+
+def test_a_marked_byline_run_into_its_date_names_nobody():
+    html = page(body='<div class="byline">By Jana Roth and Ole Lund Monday, November 18, 2024, 04:05 pm CET</div>',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"}))
+    assert extract(html, URL).authors == []
+
+
+def test_a_bold_name_line_does_not_outrank_the_author_fields():
+    html = page('<meta name="author" content="Kai Berg">', body="<p><strong>Jana Roth</strong></p>" + BODY * 3)
+    assert extract(html, URL).authors == ["Kai Berg"]
 
 # -- topics ------------------------------------------------------------------------------------------
 
