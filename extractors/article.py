@@ -85,7 +85,16 @@ def parse_html(html: str | bytes, *, whole: bool = False) -> HtmlElement:
 
 
 def matching_rules(tree: HtmlElement, profile: SiteProfile) -> SiteRules | None:
-    return next((rules for rules in profile.rule_sets if rules.matches(tree)), None)
+    """The first of ``profile``'s rule sets that the page is of. A theme's rule sets share their fingerprint, and
+    each expression scans the whole tree (a quarter of a millisecond on a 60 KB page): each is evaluated once."""
+    found: dict[str, bool] = {}
+
+    def present(xpath: str) -> bool:
+        if xpath not in found:
+            found[xpath] = bool(tree.xpath(xpath))
+        return found[xpath]
+
+    return next((rules for rules in profile.rule_sets if rules.matches(present)), None)
 
 
 def keyword_list(value: object) -> list[str]:

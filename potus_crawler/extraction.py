@@ -21,6 +21,7 @@ stopping gracefully, still means to finish. The crawler ends them when it closes
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 import multiprocessing
 import os
@@ -132,8 +133,30 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def extract_timed(html: str, url: str, timezone_name: str, site: str) -> Extracted:
-    """An article page of the site whose profile is named ``site`` (profiles go to workers by name)."""
+CP1252_FALLBACK = "potus-cp1252-fallback"
+
+
+def read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A byte sequence that is no UTF-8, read as Windows-1252 (the usual culprit) instead of U+FFFD."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(CP1252_FALLBACK, read_as_cp1252)
+
+
+def page_html(page: str | bytes) -> str:
+    """A page as text: text as it is, the bytes of a UTF-8 page decoded. Bytes that break the UTF-8 a page
+    declares (text pasted from a Windows editor into a UTF-8 site) are read as Windows-1252, so they stay
+    the characters they were."""
+    if isinstance(page, str):
+        return page
+    return page.decode("utf-8-sig", errors=CP1252_FALLBACK)
+
+
+def extract_timed(page: str | bytes, url: str, timezone_name: str, site: str) -> Extracted:
+    """An article page (``page_html``'s text or UTF-8 bytes) of the site whose profile is named ``site``
+    (profiles go to workers by name)."""
+    html = page_html(page)
     started = time.perf_counter()
     try:
         record, error = extract(html, url, site_timezone(timezone_name), profile=PROFILES[site]), None
@@ -284,8 +307,9 @@ class ExtractionPool:
         executor.shutdown(wait=False)
         self.executor = None
 
-    async def extract(self, html: str, url: str) -> Extracted:
-        return await self.run(self.task, html, url, self.timezone_name, self.site)
+    async def extract(self, page: str | bytes, url: str) -> Extracted:
+        """An article page, as text or as the bytes of a UTF-8 page (``page_html``)."""
+        return await self.run(self.task, page, url, self.timezone_name, self.site)
 
     async def parse_listing(self, html: str, url: str) -> Listing:
         """The links of a listing page; its ``ExtractionError`` is raised here."""

@@ -52,7 +52,7 @@ from potus_crawler.lock import crawl_lock
 from potus_crawler.pipelines.normalize import NormalizePipeline
 from potus_crawler.pipelines.validate import REQUIRED_FIELDS
 from potus_crawler.progress import elapsed
-from potus_crawler.spiders.potus import page_text
+from potus_crawler.spiders.potus import page_source
 from potus_crawler.storage import (CHANGED, REEXTRACT, REEXTRACT_RUN, UNCHANGED, WARC_COLUMNS, ArticleStore,
                                    kept_from_stored, read_only_connection)
 from potus_crawler.writer import StoreWriter
@@ -96,8 +96,8 @@ def extract_archived(db_folder: str | Path, article: ArchivedArticle, timezone_n
     failure's row). Raises ArchiveUnreadable."""
     page = read_response(db_folder, article.warc_file, article.offset, article.length)
     # The crawl's own decoding: the charset its headers and the page declare, Windows-1252 for stray bytes.
-    text = page_text(HtmlResponse(page.url, status=page.status, headers=page.headers, body=page.body))
-    extracted = extract_timed(text, page.url, timezone_name, site)
+    source = page_source(HtmlResponse(page.url, status=page.status, headers=page.headers, body=page.body))
+    extracted = extract_timed(source, page.url, timezone_name, site)
     if extracted.record is not None:
         # The stored article is re-extracted under its own URL, whatever the page's canonical link says now:
         # an article moves to a new URL only when the site redirects a crawl there.

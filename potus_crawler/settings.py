@@ -120,12 +120,15 @@ HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_DIR = "httpcache"
 
 # Scrapy's retry and redirect middlewares replaced in their places, and one added, so that what
-# Scrapy does quietly is accounted for (potus_crawler/middlewares.py).
+# Scrapy does quietly is accounted for; its meta refresh one so that not every page is decoded in the
+# reactor's thread to look for one (potus_crawler/middlewares.py).
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "potus_crawler.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "potus_crawler.middlewares.ReportedRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "potus_crawler.middlewares.CheapMetaRefreshMiddleware": 580,
     "potus_crawler.middlewares.SizeLimitReasonMiddleware": 950,
     # Next to the downloader: each response as it arrived, before retries, redirects and decompression.
     "potus_crawler.capture.ArchiveMiddleware": 960,

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
 
 
 @dataclass(frozen=True)
@@ -56,5 +53,6 @@ class SiteRules:
     #: ``reextract --only-older`` takes up the articles it extracted before. A new layout is a new rule set.
     revision: int = 1
 
-    def matches(self, tree: HtmlElement) -> bool:
-        return bool(tree.xpath(self.fingerprint)) and (self.layout is None or bool(tree.xpath(self.layout)))
+    def matches(self, present: Callable[[str], bool]) -> bool:
+        """Whether a page is of this rule set, ``present(xpath)`` telling whether an expression finds anything on it."""
+        return present(self.fingerprint) and (self.layout is None or present(self.layout))

@@ -19,7 +19,6 @@ discovers links and schedules requests. Articles are extracted in worker process
 
 from __future__ import annotations
 
-import codecs
 import ipaddress
 import re
 from datetime import datetime, timezone
@@ -54,15 +53,6 @@ GONE_STATUSES = (404, 410)
 #: on (as they were when listings were parsed in the reactor's thread, ahead of every article).
 DISCOVERY_PRIORITY = 10
 LISTING_PRIORITY = 1
-CP1252_FALLBACK = "potus-cp1252-fallback"
-
-
-def read_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
-    """A byte sequence that is no UTF-8, read as Windows-1252 (the usual culprit) instead of U+FFFD."""
-    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
-
-
-codecs.register_error(CP1252_FALLBACK, read_as_cp1252)
 
 
 def is_loopback(url: str) -> bool:
@@ -78,12 +68,12 @@ def header(response: Response, name: str) -> str | None:
     return response.headers.get(name, b"").decode("latin-1") or None
 
 
-def page_text(response: HtmlResponse) -> str:
-    """The page as text. Bytes that break the UTF-8 a page declares (text pasted from a Windows
-    editor into a UTF-8 site) are read as Windows-1252, so they stay the characters they were."""
+def page_source(response: HtmlResponse) -> str | bytes:
+    """The page for the extractor (``extraction.page_html``): a UTF-8 page's bytes, decoded once where it is
+    parsed (a worker: bytes cross to it without being encoded again), any other as Scrapy decodes it."""
     if response.encoding != "utf-8":
         return response.text
-    return response.body.decode("utf-8-sig", errors=CP1252_FALLBACK)
+    return response.body
 
 
 class PotusSpider(scrapy.Spider):
@@ -331,7 +321,7 @@ class PotusSpider(scrapy.Spider):
             yield PageFailure(requested, f"not an HTML page ({content_type})", response.status)
             return
         try:
-            extracted = await self.extraction.extract(page_text(response), response.url)
+            extracted = await self.extraction.extract(page_source(response), response.url)
         except WorkerFailed as failure:
             yield PageFailure(requested, str(failure), response.status)
             return
