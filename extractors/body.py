@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement, HtmlComment
 from trafilatura import bare_extraction
 from trafilatura.baseline import baseline
@@ -72,10 +73,11 @@ ARTICLE_BODY_XPATH = BODY_XPATH[0]
 SAME_CLASS_UNTIL_HEADLINE = "following::*[self::h1 or @class=$css_class]"
 
 
-def copy_with_map(tree: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
-    """A copy of the page to change, and each element's copy: callers' trees are never changed."""
+def copy_with_map(tree: HtmlElement, elements) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
+    """A copy of the page to change, and the copies of ``elements``: callers' trees are never changed."""
     copy = deepcopy(tree)
-    return copy, dict(zip(tree.iter(), copy.iter()))
+    original, copied = tree.getroottree(), copy.getroottree()
+    return copy, {element: copied.xpath(original.getpath(element))[0] for element in elements}
 
 
 def with_body_chunks_joined(tree: HtmlElement) -> HtmlElement:
@@ -102,7 +104,7 @@ def with_body_chunks_joined(tree: HtmlElement) -> HtmlElement:
             chunks.append(element)
     if not chunks:
         return tree
-    joined, copies = copy_with_map(tree)
+    joined, copies = copy_with_map(tree, [container, *chunks])
     for chunk in chunks:
         copies[container].append(copies[chunk])
     return joined
@@ -143,7 +145,7 @@ def with_embedded_posts_unwrapped(tree: HtmlElement) -> HtmlElement:
                 if EMBEDDED_POST_CLASS.search(post.get("class") or "") and (wrapper := sole_wrapper(post)) is not None}
     if not wrappers:
         return tree
-    unwrapped, copies = copy_with_map(tree)
+    unwrapped, copies = copy_with_map(tree, [*wrappers, *wrappers.values()])
     for post, wrapper in wrappers.items():
         post, wrapper = copies[post], copies[wrapper]
         post.tail = wrapper.tail
@@ -151,10 +153,48 @@ def with_embedded_posts_unwrapped(tree: HtmlElement) -> HtmlElement:
     return unwrapped
 
 
+#: Markup that trafilatura misreads, repaired on a copy of the page before extraction.
+#: An empty <div> inside a paragraph or heading, a spacer some editors put there: trafilatura loses the text after it.
+SPACER_IN_TEXT = XPath("//div[not(node())][ancestor::*[self::p or self::h1 or self::h2 or self::h3 or self::h4"
+                       " or self::h5 or self::h6]]")
+#: A <div> of inline text only, between two paragraphs: a subheading or a paragraph written as a div, whose
+#: text trafilatura's precision mode drops. It keeps its class, so the class rules for ads still apply to it.
+TEXT_DIV_AMONG_PARAGRAPHS = XPath(
+    "//div[preceding-sibling::*[1][self::p] and following-sibling::*[1][self::p] and normalize-space()"
+    " and not(*[not(self::a or self::b or self::strong or self::em or self::i or self::span or self::br)])]")
+#: Elements whose style mentions borders: trafilatura's precision mode drops them as boxed teasers, even where
+#: the style declares no border at all (``border:none``, and Word's ``border:none windowtext 1.0pt`` pasted into
+#: a CMS around whole paragraphs).
+BORDER_STYLED = XPath("//*[contains(@style, 'border')]")
+NO_BORDER = re.compile(r"^\s*border[\w-]*\s*:\s*(none|0)\b", re.IGNORECASE)
+
+
+def borderless_style(style: str) -> str:
+    """``style`` without its declarations of no border."""
+    return ";".join(declaration for declaration in style.split(";") if not NO_BORDER.match(declaration))
+
+
+def with_markup_repaired(tree: HtmlElement) -> HtmlElement:
+    """The page, with the markup above repaired on a copy; the page itself if it has none."""
+    spacers, text_divs = SPACER_IN_TEXT(tree), TEXT_DIV_AMONG_PARAGRAPHS(tree)
+    borderless = [element for element in BORDER_STYLED(tree)
+                  if "border" not in borderless_style(element.get("style")).lower()]
+    if not (spacers or text_divs or borderless):
+        return tree
+    repaired, copies = copy_with_map(tree, [*spacers, *text_divs, *borderless])
+    for spacer in spacers:
+        copies[spacer].drop_tree()
+    for text_div in text_divs:
+        copies[text_div].tag = "p"
+    for element in borderless:
+        copies[element].set("style", borderless_style(element.get("style")))
+    return repaired
+
+
 def extract_blocks(tree: HtmlElement | str, url: str | None = None, **options) -> list[str]:
     """Text blocks of the main content of a page (or of an element narrowed to it)."""
     if isinstance(tree, HtmlElement):
-        tree = with_embedded_posts_unwrapped(with_body_chunks_joined(tree))
+        tree = with_markup_repaired(with_embedded_posts_unwrapped(with_body_chunks_joined(tree)))
     document = bare_extraction(tree, url=url, **{**TRAFILATURA_OPTIONS, **options})
     if document is None or document.body is None:
         return []

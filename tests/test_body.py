@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract_body
+from extractors.body import borderless_style
 from extractors.boilerplate import MAX_BOILERPLATE_WORDS, is_boilerplate
 
 #: Paragraphs long enough for trafilatura to take their container as the article.
@@ -172,3 +173,48 @@ def test_embedded_post_is_kept_with_its_attribution():
         "— City Transit (@citytransit) May 3, 2024",
         ARTICLE_TEXT[2],
     ]
+
+
+FRENCH_TEXT = [
+    "Le conseil municipal a voté mardi l’extension du réseau de bus vers les communes du nord, un projet que "
+    "les habitants réclamaient depuis la fermeture de la dernière ligne il y a dix ans.",
+    "Les nouvelles lignes circuleront dès le printemps, selon la régie des transports, et les tarifs resteront "
+    "inchangés pendant au moins deux ans, le temps de mesurer la fréquentation.",
+    "Les élus opposés au projet estiment que l’argent aurait été mieux employé à réparer les routes, mais la "
+    "mesure a été adoptée à une large majorité après une longue audience publique.",
+]
+
+
+def french_body(*, between: str = "", closing: str = "") -> list[str]:
+    first, *rest = (f"<p>{text}</p>" for text in FRENCH_TEXT)
+    page = article_page(first + between + "".join(rest) + closing)
+    return extract_body(page, "https://actu.example.fr/2024/05/bus").split("\n\n")
+
+
+def test_heading_text_after_an_empty_spacer_div_is_kept():
+    """Some editors put empty spacer <div>s inside headings; trafilatura loses the text that follows one."""
+    heading = "<h2><strong><div class='height-spacer'></div>Où acheter les billets ?<div class='height-spacer'></div></strong></h2>"
+    assert french_body(between=heading) == [FRENCH_TEXT[0], "Où acheter les billets ?", *FRENCH_TEXT[1:]]
+
+
+def test_subheading_written_as_a_div_between_paragraphs_is_kept():
+    subheading = "<div class='article_subheadline'>Qu’est-ce qui change pour les <em>usagers</em> ?</div>"
+    assert french_body(between=subheading) == [FRENCH_TEXT[0], "Qu’est-ce qui change pour les usagers ?",
+                                                *FRENCH_TEXT[1:]]
+
+
+def test_advertisement_label_between_paragraphs_stays_dropped():
+    assert french_body(between="<div class='ad-label'>Publicité</div>") == FRENCH_TEXT
+
+
+def test_paragraph_pasted_from_word_with_no_border_is_kept():
+    """Word's pasted styles say "border:none"; trafilatura drops elements whose style names a border."""
+    note = "Cet article a été adapté de sa source originale."
+    closing = (f"<p><em><span style='border:none windowtext 1.0pt; font-size:10.5pt; padding:0in'>"
+               f"<span style='color:#111111'>{note}</span></span></em></p>")
+    assert french_body(closing=closing) == [*FRENCH_TEXT, note]
+
+
+def test_borderless_style_keeps_every_declaration_but_no_border():
+    assert borderless_style("border:none windowtext 1.0pt; padding:0in; BORDER-TOP: 0") == " padding:0in"
+    assert borderless_style("border: 1px solid #ccc; padding: 4px") == "border: 1px solid #ccc; padding: 4px"
