@@ -70,6 +70,8 @@ BOILERPLATE_BLOCKS = {
         "The new buses at the depot on Monday. (Image credit: Transit Agency)",
         "The depot, installation views, photos © Jane Doe, 2024",
         "Updated at 1:23 p.m.",
+        "5:45 AM PST 11/19/2024 by Jane Roe",
+        "Monday, May 6, 2024 – By Jane Roe and John Roe",
         "Tell us what YOU think...",
         "If you enjoyed this article, we have a proposition for you: become a member. Members read every story "
         "without ads, join calls with our editors and get the print magazine, and they keep our newsroom going. "
@@ -92,6 +94,9 @@ def test_boilerplate_block_is_dropped(block):
     "Subscribers to the agency's newsletter were the first to learn of the plan.",
     "The photos were published by the agency on Monday.",
     "If you liked the old routes, the agency says, you will like the new ones even more.",
+    # The time that heads an entry of a live story, and a sentence that starts with a date.
+    "4:14 p.m.",
+    "May 6, 2024 by then, the agency said, all buses will run on electricity.",
     # A news agency's copyright notice and a columnist's closing bio belong to the story.
     "© 2024 The Associated Press. All rights reserved. This material may not be published or broadcast.",
     "Dear Reader is written by Jane Doe. Contact Dear Reader at www.example.com or P.O. Box 1, Albany.",
@@ -218,3 +223,14 @@ def test_paragraph_pasted_from_word_with_no_border_is_kept():
 def test_borderless_style_keeps_every_declaration_but_no_border():
     assert borderless_style("border:none windowtext 1.0pt; padding:0in; BORDER-TOP: 0") == " padding:0in"
     assert borderless_style("border: 1px solid #ccc; padding: 4px") == "border: 1px solid #ccc; padding: 4px"
+
+
+def test_closing_prompt_to_click_through_is_dropped():
+    prompt = "Get the transit map delivered to your door every month. Click here for more information."
+    assert body_of(prompt).split("\n\n") == ARTICLE_TEXT
+
+
+def test_click_here_instruction_within_the_text_is_kept():
+    instruction = "To see the new timetable, click here and choose your stop."
+    assert body_of(instruction, ARTICLE_TEXT[0].replace("Tuesday", "Wednesday")).split("\n\n") == [
+        *ARTICLE_TEXT, instruction, ARTICLE_TEXT[0].replace("Tuesday", "Wednesday")]
