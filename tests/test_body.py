@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from extractors import extract_body
-from extractors.body import borderless_style
+from extractors.body import ARTICLE_BODY, ARTICLE_BODY_XPATH, borderless_style
 from extractors.boilerplate import MAX_BOILERPLATE_WORDS, is_boilerplate
 
 #: Paragraphs long enough for trafilatura to take their container as the article.
@@ -234,3 +235,17 @@ def test_click_here_instruction_within_the_text_is_kept():
     instruction = "To see the new timetable, click here and choose your stop."
     assert body_of(instruction, ARTICLE_TEXT[0].replace("Tuesday", "Wednesday")).split("\n\n") == [
         *ARTICLE_TEXT, instruction, ARTICLE_TEXT[0].replace("Tuesday", "Wednesday")]
+
+
+@pytest.mark.parametrize("markup", [
+    "<div class='post'><p>Texte</p></div>",
+    "<section id='main'><div itemprop='articleBody'><p>Texte</p></div></section>",
+    "<div class='wrapper'><div id='article-content-1'><p>Texte</p></div></div>"
+    "<article class='article__body'><p>Suite</p></article>",
+    "<main class='l-page'><div class='c-entry-content '><p>Texte</p></div></main>",
+    "<div class='sidebar'><p>Rien ici</p></div>",
+])
+def test_article_body_test_selects_what_trafilaturas_expression_selects_first(markup):
+    tree = lxml.html.document_fromstring(f"<html><body><nav class='menu'>Accueil</nav>{markup}</body></html>")
+    selected = ARTICLE_BODY_XPATH(tree)
+    assert ARTICLE_BODY.first(tree) is (selected[0] if selected else None)
