@@ -14,11 +14,13 @@ import re
 #: Longest block (in words) a rule may drop: prompts and credit lines are a short paragraph at most.
 MAX_BOILERPLATE_WORDS = 60
 
-#: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...")
-#: or stands alone as the heading of such links ("DON'T MISS", "Most read in world news").
+#: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...";
+#: in capitals, the label needs no colon: "DON'T MISS Five things to know [INSIGHT]") or stands alone as
+#: the heading of such links ("DON'T MISS", "Most read in world news").
 RELATED_LINKS = re.compile(
     r"^(related( stories| articles| coverage)?|read more|read also|also read|see more|see also|more|also"
     r"|recommended|don[’']?t miss|watch more)\b[^.!?]{0,30}:"
+    r"|^(?-i:RELATED( STORIES| ARTICLES| COVERAGE)?|READ MORE|READ ALSO|ALSO READ|SEE ALSO|DON[’']?T MISS)\s+\w"
     r"|^(related( stories| articles| coverage)?|read more|see also|more|also|don[’']?t miss)\W*$"
     r"|^most (read|popular|viewed|shared)\b[^.!?]*$",
     re.IGNORECASE,
@@ -69,9 +71,10 @@ DATE_AND_BYLINE = re.compile(
     rf"(({DATE_PART}\s*)+({BYLINE_NAMES})?|{BYLINE_NAMES}\s*({DATE_PART}\s*)+)$", re.IGNORECASE)
 #: Taxonomy lines: "Filed under: ...", "Tags: ...".
 TAXONOMY_LINE = re.compile(r"^(filed under|tags|tagged|topics)\s*:", re.IGNORECASE)
-#: A block that is nothing but web or e-mail addresses: the author's contact links.
+#: A block that is nothing but web or e-mail addresses, each perhaps labelled: the author's contact links,
+#: a podcast's "Listen: https://… Download: https://…".
 ADDRESSES_ONLY = re.compile(
-    r"^(\s*(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[\w-]+(\.[\w-]+)+/\S*)[\s,;|]*)+$",
+    r"^(\s*(\w+( \w+)?:\s*)?(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[\w-]+(\.[\w-]+)+/\S*)[\s,;|]*)+$",
     re.IGNORECASE,
 )
 
@@ -99,6 +102,12 @@ FEED_FOOTER = re.compile(r"^the post\b.+\bappeared first on\b", re.IGNORECASE)
 CLOSING_PROMPT = re.compile(r"\bclick here\b", re.IGNORECASE)
 
 
+#: Longest heading (in words) that may head the boilerplate closing an article ("How to listen to the podcast").
+MAX_HEADING_WORDS = 8
+#: Words and nothing a sentence, a signature or a separator would hold ("— Jane Roe (@jroe)", "___").
+HEADING = re.compile(r"^[^\W\d_][\w ,'’&-]*$")
+
+
 def is_short(block: str) -> bool:
     return len(block.split()) <= MAX_BOILERPLATE_WORDS
 
@@ -118,18 +127,27 @@ def article_span(blocks: list[str]) -> list[str]:
 
     A copied feed's closing line ends the article, and everything after it goes with it;
     boilerplate blocks before the first or after the last paragraph go too, and so do
-    prompts to click through after the last. Between them
-    nothing is dropped: there, only a block's own markup tells boilerplate from text.
+    prompts to click through after the last, and the heading that stood over those
+    closing blocks. Between them nothing is dropped: there, only a block's own markup
+    tells boilerplate from text.
     """
     end = next((index for index, block in enumerate(blocks) if is_short(block) and FEED_FOOTER.search(block)),
                len(blocks))
     start = 0
     while start < end and is_boilerplate(blocks[start]):
         start += 1
+    last = end
     while end > start and (is_boilerplate(blocks[end - 1])
                            or is_short(blocks[end - 1]) and CLOSING_PROMPT.search(blocks[end - 1])):
         end -= 1
+    if end < last and end > start and is_heading_like(blocks[end - 1]):
+        end -= 1
     return blocks[start:end]
+
+
+def is_heading_like(block: str) -> bool:
+    """True for a few words without punctuation: a heading, in a list of blocks."""
+    return len(block.split()) <= MAX_HEADING_WORDS and bool(HEADING.match(block))
 
 
 def without_boilerplate(blocks: list[str], headlines: list[str | None]) -> list[str]:

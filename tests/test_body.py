@@ -42,6 +42,7 @@ BOILERPLATE_BLOCKS = {
         "READ MORE: Transit agency names new director",
         "More AP politics: https://apnews.com/politics",
         "DON'T MISS",
+        "DON'T MISS Five things to know about the new routes [INSIGHT] Depot opens to visitors [PICTURES]",
         "Also:",
         "Most read in world news",
     ],
@@ -59,6 +60,7 @@ BOILERPLATE_BLOCKS = {
         "Jane Doe covers transit. Follow her on Twitter @janedoe.",
         "jane.doe@news.example.com",
         "twitter.com/janedoe",
+        "Listen: https://pod.example.com/ep12 Download: https://pod.example.com/ep12.mp3 Apple Podcasts: https://apple.example.com/p/12",
     ],
     "newsletter prompts, comment headings, taxonomy": [
         "Subscribe to the Morning Briefing newsletter",
@@ -95,6 +97,8 @@ def test_boilerplate_block_is_dropped(block):
     "Subscribers to the agency's newsletter were the first to learn of the plan.",
     "The photos were published by the agency on Monday.",
     "If you liked the old routes, the agency says, you will like the new ones even more.",
+    # A sentence that starts with an imperative "Don't miss".
+    "Don't miss the open day at the depot on Saturday, when the new buses can be visited.",
     # The time that heads an entry of a live story, and a sentence that starts with a date.
     "4:14 p.m.",
     "May 6, 2024 by then, the agency said, all buses will run on electricity.",
@@ -249,3 +253,18 @@ def test_article_body_test_selects_what_trafilaturas_expression_selects_first(ma
     tree = lxml.html.document_fromstring(f"<html><body><nav class='menu'>Accueil</nav>{markup}</body></html>")
     selected = ARTICLE_BODY_XPATH(tree)
     assert ARTICLE_BODY.first(tree) is (selected[0] if selected else None)
+
+
+def test_heading_over_the_closing_boilerplate_goes_with_it():
+    body = body_of("Ce qu’il faut savoir", "Sign up for our newsletter to get the latest transit news.")
+    assert body.split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("closing", ["— Ville de Lyon (@VilleDeLyon) 3 mai 2024", "___", "Les élus en séance"])
+def test_closing_line_that_no_boilerplate_follows_is_kept(closing):
+    assert body_of(closing).split("\n\n") == [*ARTICLE_TEXT, closing]
+
+
+def test_signature_over_the_closing_boilerplate_is_kept():
+    signature = "— City Transit (@citytransit) May 3, 2024"
+    assert body_of(signature, "Updated at 1:23 p.m.").split("\n\n") == [*ARTICLE_TEXT, signature]
