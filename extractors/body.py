@@ -192,6 +192,13 @@ TEXT_DIV_AMONG_PARAGRAPHS = XPath(
 #: the style declares no border at all (``border:none``, and Word's ``border:none windowtext 1.0pt`` pasted into
 #: a CMS around whole paragraphs).
 BORDER_STYLED = XPath("//*[contains(@style, 'border')]")
+#: A pull quote: an <aside> holding nothing but a quotation, which trafilatura drops with the asides of the page.
+#: It is shown as part of the article; as a <blockquote> it is kept. An aside that links or shows an image is
+#: a teaser, not a quote.
+PULL_QUOTE = XPath("//aside[not(.//a or .//img)]"
+                   "[.//q or .//blockquote or starts-with(normalize-space(), '“') or starts-with(normalize-space(), '\"')]")
+#: Longest pull quote, in characters: a quotation lifted from the text is a sentence or two.
+MAX_PULL_QUOTE_CHARS = 300
 NO_BORDER = re.compile(r"^\s*border[\w-]*\s*:\s*(none|0)\b", re.IGNORECASE)
 
 
@@ -205,9 +212,12 @@ def with_markup_repaired(tree: HtmlElement) -> HtmlElement:
     spacers, text_divs = SPACER_IN_TEXT(tree), TEXT_DIV_AMONG_PARAGRAPHS(tree)
     borderless = [element for element in BORDER_STYLED(tree)
                   if "border" not in borderless_style(element.get("style")).lower()]
-    if not (spacers or text_divs or borderless):
+    quotes = [aside for aside in PULL_QUOTE(tree) if len(aside.text_content().strip()) <= MAX_PULL_QUOTE_CHARS]
+    if not (spacers or text_divs or borderless or quotes):
         return tree
-    repaired, copies = copy_with_map(tree, [*spacers, *text_divs, *borderless])
+    repaired, copies = copy_with_map(tree, [*spacers, *text_divs, *borderless, *quotes])
+    for quote in quotes:
+        copies[quote].tag = "blockquote"
     for spacer in spacers:
         copies[spacer].drop_tree()
     for text_div in text_divs:

@@ -268,3 +268,14 @@ def test_closing_line_that_no_boilerplate_follows_is_kept(closing):
 def test_signature_over_the_closing_boilerplate_is_kept():
     signature = "— City Transit (@citytransit) May 3, 2024"
     assert body_of(signature, "Updated at 1:23 p.m.").split("\n\n") == [*ARTICLE_TEXT, signature]
+
+
+def test_pull_quote_in_an_aside_is_kept():
+    """A quotation set beside the text in an <aside>; trafilatura drops asides."""
+    quote = "<aside class='pull-quote'><q>La ligne du nord rouvrira au printemps</q></aside>"
+    assert french_body(between=quote) == [FRENCH_TEXT[0], "La ligne du nord rouvrira au printemps", *FRENCH_TEXT[1:]]
+
+
+def test_aside_teaser_with_a_link_stays_dropped():
+    teaser = "<aside class='pull-quote'>“<a href='/2024/04/tram'>Le tramway arrive en 2026</a>”</aside>"
+    assert french_body(between=teaser) == FRENCH_TEXT
