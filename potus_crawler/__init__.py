@@ -1,3 +1,3 @@
 """Scrapy project crawling POTUS News into SQLite."""
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"
