@@ -89,8 +89,8 @@ AUTHOR_WIDGET = re.compile(r"\babout (the )?author\W*$", re.IGNORECASE)
 AFFILIATE_OFFER = re.compile(r"\baffiliate (links?|disclosure|partners?|commissions?|offers?)\b", re.IGNORECASE)
 
 BOILERPLATE_BLOCKS = (RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
-                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, DATE_AND_BYLINE, TAXONOMY_LINE, ADDRESSES_ONLY,
-                      EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
+                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, DATE_AND_BYLINE, TAXONOMY_LINE,
+                      ADDRESSES_ONLY, EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
 #: The line WordPress ends each post of its feed with ("The post <title> appeared first on <site>."):
 #: in an aggregator's copy of a feed it closes the original article, and what follows it is the
 #: outlet's promos and widgets.
@@ -136,11 +136,11 @@ def article_span(blocks: list[str]) -> list[str]:
     start = 0
     while start < end and is_boilerplate(blocks[start]):
         start += 1
-    last = end
+    closing_trimmed_from = end
     while end > start and (is_boilerplate(blocks[end - 1])
                            or is_short(blocks[end - 1]) and CLOSING_PROMPT.search(blocks[end - 1])):
         end -= 1
-    if end < last and end > start and is_heading_like(blocks[end - 1]):
+    if start < end < closing_trimmed_from and is_heading_like(blocks[end - 1]):
         end -= 1
     return blocks[start:end]
 
