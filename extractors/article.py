@@ -492,11 +492,11 @@ class ArticlePage:
         # trafilatura often keeps the headline, as the first block or where a video or a
         # share box repeats it; the page states it as its title, og:title or first <h1>.
         headlines = [self.title, self.first(selectors.OG_TITLE), self.first(selectors.HEADINGS_1)]
-        blocks = without_boilerplate(extract_blocks(self.tree, url=self.page_url), headlines)
+        blocks = without_boilerplate(article_span(extract_blocks(self.tree, url=self.page_url)), headlines)
         if len("".join(blocks)) < MIN_EXTRACTED_CHARS:
-            rescued = without_boilerplate(baseline_blocks(self.tree), headlines)
+            rescued = without_boilerplate(article_span(baseline_blocks(self.tree)), headlines)
             blocks = max(blocks, rescued, key=lambda found: len("".join(found)))
-        return "\n\n".join(article_span(blocks)), self.source_link_off_site
+        return "\n\n".join(blocks), self.source_link_off_site
 
     @cached_property
     def source_link_off_site(self) -> str | None:

@@ -14,11 +14,13 @@ import re
 #: Longest block (in words) a rule may drop: prompts and credit lines are a short paragraph at most.
 MAX_BOILERPLATE_WORDS = 60
 
-#: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...")
-#: or stands alone as the heading of such links ("DON'T MISS", "Most read in world news").
+#: A label that introduces links to other stories ("Related: ...", "READ MORE: ...", "More AP NBA: ...";
+#: in capitals, the label needs no colon: "DON'T MISS Five things to know [INSIGHT]") or stands alone as
+#: the heading of such links ("DON'T MISS", "Most read in world news").
 RELATED_LINKS = re.compile(
     r"^(related( stories| articles| coverage)?|read more|read also|also read|see more|see also|more|also"
     r"|recommended|don[’']?t miss|watch more)\b[^.!?]{0,30}:"
+    r"|^(?-i:RELATED( STORIES| ARTICLES| COVERAGE)?|READ MORE|READ ALSO|ALSO READ|SEE ALSO|DON[’']?T MISS)\s+\w"
     r"|^(related( stories| articles| coverage)?|read more|see also|more|also|don[’']?t miss)\W*$"
     r"|^most (read|popular|viewed|shared)\b[^.!?]*$",
     re.IGNORECASE,
@@ -56,11 +58,23 @@ SUPPORT_PROMPT = re.compile(r"^if you (enjoyed|liked|value|appreciate) (this|our
                             re.IGNORECASE)
 #: A timestamp line: "Updated at 1:23 p.m.", "Published: May 3, 2024".
 TIMESTAMP_LINE = re.compile(r"^(last )?(updated|published|posted)\b[^.]{0,40}\d", re.IGNORECASE)
+#: A line of nothing but the story's date, its time and the byline: "5:45 AM PST 11/19/2019 by Jane Roe",
+#: "Monday, May 6, 2024 - By Jane Roe". It names a day, a month or a numeric date: a time alone ("4:14 p.m.")
+#: heads an entry of a live story. No "|", so that a table's row of figures is not taken for one.
+MONTH_OR_DAY = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+NUMERIC_DATE = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}"
+DATE_PART = (rf"({NUMERIC_DATE}|\d{{1,2}}:\d{{2}}|[ap]\.?m\.?|\d{{1,4}}(st|nd|rd|th)?|(?-i:[A-Z]{{2,4}})"
+             rf"|{MONTH_OR_DAY}|[,•·–—-])")
+BYLINE_NAMES = r"by\s+(?-i:[A-Z][\w.'’-]*)(\s+(and\s+)?(?-i:[A-Z][\w.'’-]*)){0,4}"
+DATE_AND_BYLINE = re.compile(
+    rf"^(?=.*\d)(?=.*({NUMERIC_DATE}|\b{MONTH_OR_DAY}\b))"
+    rf"(({DATE_PART}\s*)+({BYLINE_NAMES})?|{BYLINE_NAMES}\s*({DATE_PART}\s*)+)$", re.IGNORECASE)
 #: Taxonomy lines: "Filed under: ...", "Tags: ...".
 TAXONOMY_LINE = re.compile(r"^(filed under|tags|tagged|topics)\s*:", re.IGNORECASE)
-#: A block that is nothing but web or e-mail addresses: the author's contact links.
+#: A block that is nothing but web or e-mail addresses, each perhaps labelled: the author's contact links,
+#: a podcast's "Listen: https://… Download: https://…".
 ADDRESSES_ONLY = re.compile(
-    r"^(\s*(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[\w-]+(\.[\w-]+)+/\S*)[\s,;|]*)+$",
+    r"^(\s*(\w+( \w+)?:\s*)?(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[\w-]+(\.[\w-]+)+/\S*)[\s,;|]*)+$",
     re.IGNORECASE,
 )
 
@@ -75,12 +89,23 @@ AUTHOR_WIDGET = re.compile(r"\babout (the )?author\W*$", re.IGNORECASE)
 AFFILIATE_OFFER = re.compile(r"\baffiliate (links?|disclosure|partners?|commissions?|offers?)\b", re.IGNORECASE)
 
 BOILERPLATE_BLOCKS = (RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
-                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, TAXONOMY_LINE, ADDRESSES_ONLY,
-                      EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
+                      COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, DATE_AND_BYLINE, TAXONOMY_LINE,
+                      ADDRESSES_ONLY, EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
 #: The line WordPress ends each post of its feed with ("The post <title> appeared first on <site>."):
 #: in an aggregator's copy of a feed it closes the original article, and what follows it is the
 #: outlet's promos and widgets.
 FEED_FOOTER = re.compile(r"^the post\b.+\bappeared first on\b", re.IGNORECASE)
+
+
+#: A prompt to click through, closing the article: "Click here to download the app.", "… Click here for more
+#: information." Only at the end: in the text, "click here" is an instruction of a how-to.
+CLOSING_PROMPT = re.compile(r"\bclick here\b", re.IGNORECASE)
+
+
+#: Longest heading (in words) that may head the boilerplate closing an article ("How to listen to the podcast").
+MAX_HEADING_WORDS = 8
+#: Words and nothing a sentence, a signature or a separator would hold ("— Jane Roe (@jroe)", "___").
+HEADING = re.compile(r"^[^\W\d_][\w ,'’&-]*$")
 
 
 def is_short(block: str) -> bool:
@@ -101,17 +126,28 @@ def article_span(blocks: list[str]) -> list[str]:
     """The blocks from the article's own first paragraph to its last.
 
     A copied feed's closing line ends the article, and everything after it goes with it;
-    boilerplate blocks before the first or after the last paragraph go too. Between them
-    nothing is dropped: there, only a block's own markup tells boilerplate from text.
+    boilerplate blocks before the first or after the last paragraph go too, and so do
+    prompts to click through after the last, and the heading that stood over those
+    closing blocks. Between them nothing is dropped: there, only a block's own markup
+    tells boilerplate from text.
     """
     end = next((index for index, block in enumerate(blocks) if is_short(block) and FEED_FOOTER.search(block)),
                len(blocks))
     start = 0
     while start < end and is_boilerplate(blocks[start]):
         start += 1
-    while end > start and is_boilerplate(blocks[end - 1]):
+    closing_trimmed_from = end
+    while end > start and (is_boilerplate(blocks[end - 1])
+                           or is_short(blocks[end - 1]) and CLOSING_PROMPT.search(blocks[end - 1])):
+        end -= 1
+    if start < end < closing_trimmed_from and is_heading_like(blocks[end - 1]):
         end -= 1
     return blocks[start:end]
+
+
+def is_heading_like(block: str) -> bool:
+    """True for a few words without punctuation: a heading, in a list of blocks."""
+    return len(block.split()) <= MAX_HEADING_WORDS and bool(HEADING.match(block))
 
 
 def without_boilerplate(blocks: list[str], headlines: list[str | None]) -> list[str]:

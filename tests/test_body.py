@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from extractors import extract_body
+from extractors.body import ARTICLE_BODY, ARTICLE_BODY_XPATH, borderless_style
 from extractors.boilerplate import MAX_BOILERPLATE_WORDS, is_boilerplate
 
 #: Paragraphs long enough for trafilatura to take their container as the article.
@@ -40,6 +42,7 @@ BOILERPLATE_BLOCKS = {
         "READ MORE: Transit agency names new director",
         "More AP politics: https://apnews.com/politics",
         "DON'T MISS",
+        "DON'T MISS Five things to know about the new routes [INSIGHT] Depot opens to visitors [PICTURES]",
         "Also:",
         "Most read in world news",
     ],
@@ -57,6 +60,8 @@ BOILERPLATE_BLOCKS = {
         "Jane Doe covers transit. Follow her on Twitter @janedoe.",
         "jane.doe@news.example.com",
         "twitter.com/janedoe",
+        "Listen: https://pod.example.com/ep12 Download: https://pod.example.com/ep12.mp3 "
+        "Apple Podcasts: https://apple.example.com/p/12",
     ],
     "newsletter prompts, comment headings, taxonomy": [
         "Subscribe to the Morning Briefing newsletter",
@@ -69,6 +74,8 @@ BOILERPLATE_BLOCKS = {
         "The new buses at the depot on Monday. (Image credit: Transit Agency)",
         "The depot, installation views, photos © Jane Doe, 2024",
         "Updated at 1:23 p.m.",
+        "5:45 AM PST 11/19/2024 by Jane Roe",
+        "Monday, May 6, 2024 – By Jane Roe and John Roe",
         "Tell us what YOU think...",
         "If you enjoyed this article, we have a proposition for you: become a member. Members read every story "
         "without ads, join calls with our editors and get the print magazine, and they keep our newsroom going. "
@@ -91,6 +98,11 @@ def test_boilerplate_block_is_dropped(block):
     "Subscribers to the agency's newsletter were the first to learn of the plan.",
     "The photos were published by the agency on Monday.",
     "If you liked the old routes, the agency says, you will like the new ones even more.",
+    # A sentence that starts with an imperative "Don't miss".
+    "Don't miss the open day at the depot on Saturday, when the new buses can be visited.",
+    # The time that heads an entry of a live story, and a sentence that starts with a date.
+    "4:14 p.m.",
+    "May 6, 2024 by then, the agency said, all buses will run on electricity.",
     # A news agency's copyright notice and a columnist's closing bio belong to the story.
     "© 2024 The Associated Press. All rights reserved. This material may not be published or broadcast.",
     "Dear Reader is written by Jane Doe. Contact Dear Reader at www.example.com or P.O. Box 1, Albany.",
@@ -172,3 +184,100 @@ def test_embedded_post_is_kept_with_its_attribution():
         "— City Transit (@citytransit) May 3, 2024",
         ARTICLE_TEXT[2],
     ]
+
+
+FRENCH_TEXT = [
+    "Le conseil municipal a voté mardi l’extension du réseau de bus vers les communes du nord, un projet que "
+    "les habitants réclamaient depuis la fermeture de la dernière ligne il y a dix ans.",
+    "Les nouvelles lignes circuleront dès le printemps, selon la régie des transports, et les tarifs resteront "
+    "inchangés pendant au moins deux ans, le temps de mesurer la fréquentation.",
+    "Les élus opposés au projet estiment que l’argent aurait été mieux employé à réparer les routes, mais la "
+    "mesure a été adoptée à une large majorité après une longue audience publique.",
+]
+
+
+def french_body(*, between: str = "", closing: str = "") -> list[str]:
+    first, *rest = (f"<p>{text}</p>" for text in FRENCH_TEXT)
+    page = article_page(first + between + "".join(rest) + closing)
+    return extract_body(page, "https://actu.example.fr/2024/05/bus").split("\n\n")
+
+
+def test_heading_text_after_an_empty_spacer_div_is_kept():
+    """Some editors put empty spacer <div>s inside headings; trafilatura loses the text that follows one."""
+    spacer = "<div class='height-spacer'></div>"
+    heading = f"<h2><strong>{spacer}Où acheter les billets ?{spacer}</strong></h2>"
+    assert french_body(between=heading) == [FRENCH_TEXT[0], "Où acheter les billets ?", *FRENCH_TEXT[1:]]
+
+
+def test_subheading_written_as_a_div_between_paragraphs_is_kept():
+    subheading = "<div class='article_subheadline'>Qu’est-ce qui change pour les <em>usagers</em> ?</div>"
+    assert french_body(between=subheading) == [FRENCH_TEXT[0], "Qu’est-ce qui change pour les usagers ?",
+                                                *FRENCH_TEXT[1:]]
+
+
+def test_advertisement_label_between_paragraphs_stays_dropped():
+    assert french_body(between="<div class='ad-label'>Publicité</div>") == FRENCH_TEXT
+
+
+def test_paragraph_pasted_from_word_with_no_border_is_kept():
+    """Word's pasted styles say "border:none"; trafilatura drops elements whose style names a border."""
+    note = "Cet article a été adapté de sa source originale."
+    closing = (f"<p><em><span style='border:none windowtext 1.0pt; font-size:10.5pt; padding:0in'>"
+               f"<span style='color:#111111'>{note}</span></span></em></p>")
+    assert french_body(closing=closing) == [*FRENCH_TEXT, note]
+
+
+def test_borderless_style_keeps_every_declaration_but_no_border():
+    assert borderless_style("border:none windowtext 1.0pt; padding:0in; BORDER-TOP: 0") == " padding:0in"
+    assert borderless_style("border: 1px solid #ccc; padding: 4px") == "border: 1px solid #ccc; padding: 4px"
+
+
+def test_closing_prompt_to_click_through_is_dropped():
+    prompt = "Get the transit map delivered to your door every month. Click here for more information."
+    assert body_of(prompt).split("\n\n") == ARTICLE_TEXT
+
+
+def test_click_here_instruction_within_the_text_is_kept():
+    instruction = "To see the new timetable, click here and choose your stop."
+    assert body_of(instruction, ARTICLE_TEXT[0].replace("Tuesday", "Wednesday")).split("\n\n") == [
+        *ARTICLE_TEXT, instruction, ARTICLE_TEXT[0].replace("Tuesday", "Wednesday")]
+
+
+@pytest.mark.parametrize("markup", [
+    "<div class='post'><p>Texte</p></div>",
+    "<section id='main'><div itemprop='articleBody'><p>Texte</p></div></section>",
+    "<div class='wrapper'><div id='article-content-1'><p>Texte</p></div></div>"
+    "<article class='article__body'><p>Suite</p></article>",
+    "<main class='l-page'><div class='c-entry-content '><p>Texte</p></div></main>",
+    "<div class='sidebar'><p>Rien ici</p></div>",
+])
+def test_article_body_test_selects_what_trafilaturas_expression_selects_first(markup):
+    tree = lxml.html.document_fromstring(f"<html><body><nav class='menu'>Accueil</nav>{markup}</body></html>")
+    selected = ARTICLE_BODY_XPATH(tree)
+    assert ARTICLE_BODY.first(tree) is (selected[0] if selected else None)
+
+
+def test_heading_over_the_closing_boilerplate_goes_with_it():
+    body = body_of("Ce qu’il faut savoir", "Sign up for our newsletter to get the latest transit news.")
+    assert body.split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize("closing", ["— Ville de Lyon (@VilleDeLyon) 3 mai 2024", "___", "Les élus en séance"])
+def test_closing_line_that_no_boilerplate_follows_is_kept(closing):
+    assert body_of(closing).split("\n\n") == [*ARTICLE_TEXT, closing]
+
+
+def test_signature_over_the_closing_boilerplate_is_kept():
+    signature = "— City Transit (@citytransit) May 3, 2024"
+    assert body_of(signature, "Updated at 1:23 p.m.").split("\n\n") == [*ARTICLE_TEXT, signature]
+
+
+def test_pull_quote_in_an_aside_is_kept():
+    """A quotation set beside the text in an <aside>; trafilatura drops asides."""
+    quote = "<aside class='pull-quote'><q>La ligne du nord rouvrira au printemps</q></aside>"
+    assert french_body(between=quote) == [FRENCH_TEXT[0], "La ligne du nord rouvrira au printemps", *FRENCH_TEXT[1:]]
+
+
+def test_aside_teaser_with_a_link_stays_dropped():
+    teaser = "<aside class='pull-quote'>“<a href='/2024/04/tram'>Le tramway arrive en 2026</a>”</aside>"
+    assert french_body(between=teaser) == FRENCH_TEXT
