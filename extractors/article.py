@@ -586,7 +586,14 @@ def extract(html: str | bytes, url: str, default_tz: tzinfo | None = None, *,
     ExtractionError (its parent) for anything that gives no usable record.
     """
     zone = default_tz or site_timezone(profile.timezone)
-    return ArticlePage(parse_html(html, whole=True), url, zone, profile).record()
+    try:
+        return ArticlePage(parse_html(html, whole=True), url, zone, profile).record()
+    except ExtractionError:
+        raise
+    except Exception as unforeseen:
+        # A case the extractor does not handle is a defect to fix, but the page is still one that gives no
+        # record: the crawl records it with this reason and goes on, instead of losing it in a traceback.
+        raise ExtractionError(f"the extractor failed: {type(unforeseen).__name__}: {unforeseen}") from unforeseen
 
 
 def extract_body(html: str | bytes, url: str | None = None) -> str:

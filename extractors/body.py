@@ -104,8 +104,10 @@ SAME_CLASS_UNTIL_HEADLINE = "following::*[self::h1 or @class=$css_class]"
 def copy_with_map(tree: HtmlElement, elements) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
     """A copy of the page to change, and the copies of ``elements``: callers' trees are never changed."""
     copy = deepcopy(tree)
-    original, copied = tree.getroottree(), copy.getroottree()
-    return copy, {element: copied.xpath(original.getpath(element))[0] for element in elements}
+    wanted = set(elements)
+    # Walked side by side, not found again by path: a path may name a tag with a prefix (Word's <st1:place>),
+    # which XPath takes for an undeclared namespace.
+    return copy, {original: copied for original, copied in zip(tree.iter(), copy.iter()) if original in wanted}
 
 
 def with_body_chunks_joined(tree: HtmlElement) -> HtmlElement:

@@ -227,6 +227,15 @@ def test_paragraph_pasted_from_word_with_no_border_is_kept():
     assert french_body(closing=closing) == [*FRENCH_TEXT, note]
 
 
+def test_word_smart_tags_in_a_repaired_paragraph_are_read_as_text():
+    """Word wraps places and names in prefixed "smart tags" (<st1:place>), which lxml keeps as tag names."""
+    note = "Reportage réalisé à Boston et à Montréal."
+    closing = ("<p style='border:none windowtext 1.0pt'><st1:city><st1:place>"
+               "<span style='border:none windowtext 1.0pt'>Reportage réalisé à Boston</span></st1:place></st1:city>"
+               " et à <st1:place>Montréal</st1:place>.<o:p></o:p></p>")
+    assert french_body(closing=closing) == [*FRENCH_TEXT, note]
+
+
 def test_borderless_style_keeps_every_declaration_but_no_border():
     assert borderless_style("border:none windowtext 1.0pt; padding:0in; BORDER-TOP: 0") == " padding:0in"
     assert borderless_style("border: 1px solid #ccc; padding: 4px") == "border: 1px solid #ccc; padding: 4px"

@@ -53,6 +53,19 @@ def test_input_that_is_no_page_raises_extraction_error(html):
         extract(html, "https://potusnews.news/x/")
 
 
+def test_a_case_the_extractor_does_not_handle_is_an_extraction_error_naming_it(built_site, monkeypatch):
+    """So a crawl records the page as failed, with the reason, instead of losing it in a traceback."""
+    from extractors import article as article_module
+
+    def unhandled(_page):
+        raise KeyError("og:title")
+
+    monkeypatch.setattr(article_module.ArticlePage, "record", unhandled)
+    page = built_site.content.articles[0].path
+    with pytest.raises(ExtractionError, match=r"^the extractor failed: KeyError: 'og:title'$"):
+        extract(read_page(built_site, page), built_site.base_url + page)
+
+
 def test_article_markup_without_text_raises_extraction_error(built_site):
     article = built_site.content.articles[0]
     html = read_page(built_site, article.path)
