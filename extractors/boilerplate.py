@@ -59,22 +59,27 @@ SUPPORT_PROMPT = re.compile(r"^if you (enjoyed|liked|value|appreciate) (this|our
 #: A timestamp line: "Updated at 1:23 p.m.", "Published: May 3, 2024".
 TIMESTAMP_LINE = re.compile(r"^(last )?(updated|published|posted)\b[^.]{0,40}\d", re.IGNORECASE)
 #: A line of nothing but the story's date, its time and the byline: "5:45 AM PST 11/19/2019 by Jane Roe",
-#: "Monday, May 6, 2024 - By Jane Roe". It names a day, a month or a numeric date: a time alone ("4:14 p.m.")
-#: heads an entry of a live story. No "|", so that a table's row of figures is not taken for one.
-MONTH_OR_DAY = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+#: "Monday, May 6, 2024 - By Jane Roe". It names a day, a month or a numeric date, and a writer: a date or
+#: time alone ("March 1, 2020", "4:14 p.m.") heads an entry of a timeline or a live story. Names of months
+#: and days whole or abbreviated, so that "Monaco 3-0 Marseille" is no date. No "|", so that a table's row
+#: of figures is not taken for one.
+MONTH_OR_DAY = (r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?"
+                r"|nov(ember)?|dec(ember)?|mon(day)?|tue(s(day)?)?|wed(nesday)?|thu(rs?(day)?)?|fri(day)?"
+                r"|sat(urday)?|sun(day)?)\.?")
 NUMERIC_DATE = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}"
 DATE_PART = (rf"({NUMERIC_DATE}|\d{{1,2}}:\d{{2}}|[ap]\.?m\.?|\d{{1,4}}(st|nd|rd|th)?|(?-i:[A-Z]{{2,4}})"
              rf"|{MONTH_OR_DAY}|[,•·–—-])")
 BYLINE_NAMES = r"by\s+(?-i:[A-Z][\w.'’-]*)(\s+(and\s+)?(?-i:[A-Z][\w.'’-]*)){0,4}"
 DATE_AND_BYLINE = re.compile(
     rf"^(?=.*\d)(?=.*({NUMERIC_DATE}|\b{MONTH_OR_DAY}\b))"
-    rf"(({DATE_PART}\s*)+({BYLINE_NAMES})?|{BYLINE_NAMES}\s*({DATE_PART}\s*)+)$", re.IGNORECASE)
+    rf"(({DATE_PART}\s*)+{BYLINE_NAMES}|{BYLINE_NAMES}\s*({DATE_PART}\s*)+)$", re.IGNORECASE)
 #: Taxonomy lines: "Filed under: ...", "Tags: ...".
 TAXONOMY_LINE = re.compile(r"^(filed under|tags|tagged|topics)\s*:", re.IGNORECASE)
 #: A block that is nothing but web or e-mail addresses, each perhaps labelled: the author's contact links,
 #: a podcast's "Listen: https://… Download: https://…".
 ADDRESSES_ONLY = re.compile(
-    r"^(\s*(\w+( \w+)?:\s*)?(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[\w-]+(\.[\w-]+)+/\S*)[\s,;|]*)+$",
+    r"^(\s*(\w+( \w+)?:\s*)?(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|[a-z][\w-]*(\.[\w-]+)*\.[a-z]{2,}/\S*)"
+    r"[\s,;|]*)+$",
     re.IGNORECASE,
 )
 
@@ -88,7 +93,12 @@ AUTHOR_WIDGET = re.compile(r"\babout (the )?author\W*$", re.IGNORECASE)
 #: An affiliate offer or its disclosure: "This article contains affiliate links…".
 AFFILIATE_OFFER = re.compile(r"\baffiliate (links?|disclosure|partners?|commissions?|offers?)\b", re.IGNORECASE)
 
-BOILERPLATE_BLOCKS = (RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
+#: An ad slot's label standing alone: "Advertisement", "Story continues below advertisement", "Anzeige",
+#: "Publicité", "Publicidad", "Pubblicità", "Publicidade", "広告" (a div between paragraphs is read as one).
+AD_LABEL = re.compile(r"^\W*((story|article|text) continues (below|after) (this )?)?(advertisement|advertising|ad|"
+                      r"sponsored|anzeige|werbung|publicit[ée]|publicidad|pubblicit[àa]|publicidade|reklama|広告|"
+                      r"スポンサーリンク)\W*$", re.IGNORECASE)
+BOILERPLATE_BLOCKS = (AD_LABEL, RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
                       COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, DATE_AND_BYLINE, TAXONOMY_LINE,
                       ADDRESSES_ONLY, EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
 #: The line WordPress ends each post of its feed with ("The post <title> appeared first on <site>."):

@@ -77,6 +77,8 @@ BOILERPLATE_BLOCKS = {
         "5:45 AM PST 11/19/2024 by Jane Roe",
         "Monday, May 6, 2024 – By Jane Roe and John Roe",
         "Tell us what YOU think...",
+        "Story continues below advertisement",
+        "Anzeige",
         "If you enjoyed this article, we have a proposition for you: become a member. Members read every story "
         "without ads, join calls with our editors and get the print magazine, and they keep our newsroom going. "
         "Consider it!",
@@ -103,6 +105,13 @@ def test_boilerplate_block_is_dropped(block):
     # The time that heads an entry of a live story, and a sentence that starts with a date.
     "4:14 p.m.",
     "May 6, 2024 by then, the agency said, all buses will run on electricity.",
+    # Dates heading a timeline's entries, a score, words that begin like a month or a day, a review's rating.
+    "March 1, 2020",
+    "Nov. 19, 2019, 5:45 PM EST",
+    "Monaco 3-0 Marseille",
+    "Juneteenth 2021",
+    "Rating: 8.5/10",
+    "Advertisement for the new routes ran in three languages.",
     # A news agency's copyright notice and a columnist's closing bio belong to the story.
     "© 2024 The Associated Press. All rights reserved. This material may not be published or broadcast.",
     "Dear Reader is written by Jane Doe. Contact Dear Reader at www.example.com or P.O. Box 1, Albany.",
