@@ -287,6 +287,7 @@ class Reextraction:
         self.on_signals = shutdown.SignalEscalation("the articles in flight", lambda _signum: None,
                                                     lambda _signum: pool.terminate())
         self.in_flight: set[asyncio.Task] = set()
+        self.retrying = asyncio.Lock()
         self.started = time.monotonic()
 
     def write(self, method, *args, **kwargs) -> asyncio.Future:
@@ -340,15 +341,22 @@ class Reextraction:
             # The worker died or hung with the batch, could not read the stored versions, or met a case the
             # code did not foresee. Most often one page did it: each article is tried again alone, so only that
             # one fails, with its reason, and the run goes on.
-            if len(batch) == 1 or self.on_signals.received:
+            if len(batch) == 1 or self.stopped_at_once:
                 return BatchDone([Outcome(article.url, FAILED, reason=str(failure)) for article in batch], 0.0,
                                  Fixups())
-            merged = BatchDone([], 0.0, Fixups())
-            for done in await asyncio.gather(*(self.extracted_batch([article]) for article in batch)):
+            return await self.extracted_one_by_one(batch)
+
+    async def extracted_one_by_one(self, batch: list[ArchivedArticle]) -> BatchDone:
+        """A failed batch's articles tried again one at a time, and one failed batch at a time: a page that kills
+        its worker again fails every task then waiting on the pool, which must be no other retried article."""
+        merged = BatchDone([], 0.0, Fixups())
+        async with self.retrying:
+            for article in batch:
+                done = await self.extracted_batch([article])
                 merged.outcomes.extend(done.outcomes)
                 merged.extract_seconds += done.extract_seconds
                 merged.fixups.update(done.fixups)
-            return merged
+        return merged
 
     async def reextract(self, batch: list[ArchivedArticle]) -> None:
         done = await self.extracted_batch(batch)
