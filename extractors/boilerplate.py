@@ -101,6 +101,9 @@ AD_LABEL = re.compile(r"^\W*((story|article|text) continues (below|after) (this 
 BOILERPLATE_BLOCKS = (AD_LABEL, RELATED_LINKS, CONTRIBUTOR_CREDIT, SOURCE_LINE, CONTACT_PROMPT, NEWSLETTER_PROMPT,
                       COMMENTS_HEADING, CREDIT_LINE, SUPPORT_PROMPT, TIMESTAMP_LINE, DATE_AND_BYLINE, TAXONOMY_LINE,
                       ADDRESSES_ONLY, EDITORIAL_DISCLAIMER, AUTHOR_WIDGET, AFFILIATE_OFFER)
+#: The blocks that open a widget under a heading of its own, at the article's end.
+CLOSING_WIDGETS = (RELATED_LINKS, CONTACT_PROMPT, NEWSLETTER_PROMPT, SUPPORT_PROMPT, ADDRESSES_ONLY, AUTHOR_WIDGET,
+                   AFFILIATE_OFFER)
 #: The line WordPress ends each post of its feed with ("The post <title> appeared first on <site>."):
 #: in an aggregator's copy of a feed it closes the original article, and what follows it is the
 #: outlet's promos and widgets.
@@ -150,9 +153,16 @@ def article_span(blocks: list[str]) -> list[str]:
     while end > start and (is_boilerplate(blocks[end - 1])
                            or is_short(blocks[end - 1]) and CLOSING_PROMPT.search(blocks[end - 1])):
         end -= 1
-    if start < end < closing_trimmed_from and is_heading_like(blocks[end - 1]):
+    if start < end < closing_trimmed_from and is_heading_like(blocks[end - 1]) and opens_a_widget(blocks[end]):
         end -= 1
     return blocks[start:end]
+
+
+def opens_a_widget(block: str) -> bool:
+    """True for the first block of a closing widget a heading stands over ("More stories", "Listen to the
+    podcast"): links to other stories, a newsletter or support prompt, contact links. Not a closing click-through
+    prompt or a taxonomy line, which follow the text's own last line."""
+    return any(pattern.search(block) for pattern in CLOSING_WIDGETS)
 
 
 def is_heading_like(block: str) -> bool:

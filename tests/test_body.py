@@ -285,6 +285,13 @@ def test_closing_line_that_no_boilerplate_follows_is_kept(closing):
     assert body_of(closing).split("\n\n") == [*ARTICLE_TEXT, closing]
 
 
+@pytest.mark.parametrize("trailer", ["Click here for more recipes from our test kitchen.", "Tags: food, bread"])
+def test_last_line_over_a_closing_prompt_or_taxonomy_line_is_kept(trailer):
+    """Only a widget (related links, a newsletter prompt) stands under a heading of its own."""
+    last_line = "Serve with fresh bread"
+    assert body_of(last_line, trailer).split("\n\n") == [*ARTICLE_TEXT, last_line]
+
+
 def test_signature_over_the_closing_boilerplate_is_kept():
     signature = "— City Transit (@citytransit) May 3, 2024"
     assert body_of(signature, "Updated at 1:23 p.m.").split("\n\n") == [*ARTICLE_TEXT, signature]
