@@ -220,7 +220,7 @@ class ExtractionPool:
         self.backlog, self.idle_seconds = backlog, idle_seconds
         #: The name of the crawled site's profile (``POTUS_SITE``).
         self.site = site
-        #: What a worker runs for a page: ``task(html, url, timezone_name, site) -> Extracted``.
+        #: What a worker runs for a page: ``task(page, url, timezone_name, site) -> Extracted`` (``page`` as ``extract`` takes it).
         self.task = task
         self.pages_per_pool = pages_per_worker * max(workers, 1)
         self.executor: ProcessPoolExecutor | None = None
@@ -315,24 +315,24 @@ class ExtractionPool:
         """The links of a listing page; its ``ExtractionError`` is raised here."""
         return await self.run(listing_of_site, html, url, self.site)
 
-    async def run(self, function, html: str, url: str, *arguments):
-        """``function(html, url, *arguments)`` on a worker or the crawler's parsing thread (in the calling
+    async def run(self, function, page: str | bytes, url: str, *arguments):
+        """``function(page, url, *arguments)`` on a worker or the crawler's parsing thread (in the calling
         thread itself without workers)."""
         if not self.workers:
-            return function(html, url, *arguments)
+            return function(page, url, *arguments)
         if self.in_thread():
-            return await self.run_in_thread(function, html, url, *arguments)
+            return await self.run_in_thread(function, page, url, *arguments)
         self.on_workers += 1
         try:
-            return await self.run_on_worker(function, html, url, *arguments)
+            return await self.run_on_worker(function, page, url, *arguments)
         finally:
             self.on_workers -= 1
             self.last_on_workers = time.monotonic()
 
-    async def run_in_thread(self, function, html: str, url: str, *arguments):
+    async def run_in_thread(self, function, page: str | bytes, url: str, *arguments):
         self.waiting_in_thread += 1
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(self.parsing_thread().submit(function, html, url,
+            return await asyncio.wait_for(asyncio.wrap_future(self.parsing_thread().submit(function, page, url,
                                                                                            *arguments)), self.timeout)
         except asyncio.TimeoutError:
             if not self.thread_hung:
@@ -343,12 +343,12 @@ class ExtractionPool:
         finally:
             self.waiting_in_thread -= 1
 
-    async def run_on_worker(self, function, html: str, url: str, *arguments):
+    async def run_on_worker(self, function, page: str | bytes, url: str, *arguments):
         try:
             executor = self.current()
             warm_ups = self.warm_ups
             with starting_workers():
-                future = executor.submit(function, html, url, *arguments)
+                future = executor.submit(function, page, url, *arguments)
             self.submitted += 1
         except BrokenProcessPool as broken:
             # The pool broke before this page reached it (a worker that died with another page).
