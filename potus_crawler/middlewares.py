@@ -95,6 +95,8 @@ class ReportedRedirectMiddleware(RedirectMiddleware):
 
 #: The word every meta refresh names (``http-equiv="refresh"``), as the bytes of an ASCII-compatible encoding.
 REFRESH = re.compile(rb"refresh", re.IGNORECASE)
+#: Scrapy looks for a meta refresh in the first 4,096 characters only: at most 4 bytes each, in UTF-8.
+REFRESH_SPAN_BYTES = 4 * 4096
 
 
 def writes_ascii_as_is(encoding: str) -> bool:
@@ -110,12 +112,13 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
     Scrapy decodes the whole body (``response.text``) to read its first 4,096 characters: a 60 KB
     article page costs the reactor's thread that decoding, though only its worker needs the text. A
     page whose bytes never spell "refresh", in an encoding that writes ASCII as ASCII, has no meta
-    refresh; any other page goes to Scrapy's own check.
+    refresh where Scrapy would find one (its first 4,096 characters); any other page goes to Scrapy's own
+    check. (A "refresh" later in the page, in an ad script, no longer sends it there.)
     """
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if (isinstance(response, HtmlResponse) and writes_ascii_as_is(response.encoding)
-                and REFRESH.search(response.body) is None):
+                and REFRESH.search(response.body, 0, REFRESH_SPAN_BYTES) is None):
             return response
         return super().process_response(request, response)
 

@@ -60,8 +60,10 @@ def test_a_meta_refresh_is_followed_in_any_encoding(meta_refresh, encoding):
     assert isinstance(redirected, Request) and redirected.url == "https://example.org/2025/03/neu/"
 
 
-def test_a_page_without_meta_refresh_is_not_decoded_to_look_for_one(meta_refresh):
-    response = page('<meta http-equiv="content-language" content="de">', response_class=TextCounted)
+@pytest.mark.parametrize("late_refresh", ["", "<script>" + " " * 20000 + "googletag.pubads().refresh();</script>"])
+def test_a_page_without_meta_refresh_is_not_decoded_to_look_for_one(meta_refresh, late_refresh):
+    """Nor one whose "refresh" comes past where Scrapy would look for a meta refresh (an ad script's)."""
+    response = page('<meta http-equiv="content-language" content="de">' + late_refresh, response_class=TextCounted)
     TextCounted.decoded = 0
     assert meta_refresh.process_response(Request(response.url), response) is response
     assert TextCounted.decoded == 0
