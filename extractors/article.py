@@ -39,6 +39,21 @@ TEXT_BYLINE_SEPARATORS = re.compile(rf"{AUTHOR_SEPARATORS.pattern}|\s*/\s*")
 #: share) is rarely so shaped.
 NAME_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?")
 NAME_PARTICLE_CHARS = 3
+#: Words a label, a call to act or a section's name has and a person's name hardly ever does, in the languages
+#: the crawl meets (en, de, fr, es, pt, it): "Key Points", "Share This Article", "City News", "Mehr zum Thema",
+#: "Lire aussi", "Leia também". A rare surname among them ("Read", "Key") is the price of not signing articles
+#: with a page's furniture.
+NON_NAME_WORDS = frozenset({
+    "this", "that", "these", "the", "our", "your", "more", "read", "share", "article", "news", "key", "points",
+    "note", "editor's", "editors", "related", "latest", "top", "follow", "us", "newsletter", "subscribe",
+    "comments", "also", "see", "mehr", "zum", "zur", "thema", "lesen", "auch", "artikel", "teilen", "folgen",
+    "uns", "weitere", "lire", "aussi", "voir", "notre", "partager", "leer", "lea", "también", "más",
+    "noticias", "compartir", "leia", "também", "mais", "notícias", "veja", "leggi", "anche", "notizie",
+    "condividi",
+})
+#: Words that make an account's display name a desk's, not a writer's: "Tagesblatt Redaktion", "News Team".
+STAFF_WORDS = frozenset({"staff", "team", "editorial", "newsroom", "desk", "redaktion", "rédaction", "redacción",
+                         "redação", "redazione", "redacao"})
 #: Profile URLs and e-mail addresses that CMSs put where a name belongs.
 NOT_A_NAME = re.compile(r"@|https?://|www\.|\.com\b")
 #: Longer "names" are captions or job titles run into the byline.
@@ -120,11 +135,12 @@ def is_name_shaped(text: str) -> bool:
     inner = words[1:-1]
     return (2 <= len(words) <= 4 and all(NAME_WORD.fullmatch(word) for word in words)
             and words[0][0].isupper() and words[-1][0].isupper() and not text.endswith(".")
-            and all(word[0].isupper() or len(word) <= NAME_PARTICLE_CHARS for word in inner))
+            and all(word[0].isupper() or len(word) <= NAME_PARTICLE_CHARS for word in inner)
+            and not any(word.casefold().replace("’", "'") in NON_NAME_WORDS for word in words))
 
 
-def is_placeholder_account(person: object) -> bool:
-    """A JSON-LD author that is the CMS's first account (``…/author/admin/``): its display name is no writer's."""
+def is_admin_account(person: object) -> bool:
+    """A JSON-LD author that is the CMS's first account (``…/author/admin/``)."""
     if not isinstance(person, dict):
         return False
     links = (person.get("@id"), person.get("url"))
@@ -289,7 +305,7 @@ class ArticlePage:
         sources: list[list[str]] = [self.texts(self.rules.authors)] if self.rules else []
         # Where one string holds several names ("A, B und C, dpa"), they are split before any is judged.
         persons = [person for person in jsonld.persons(self.jsonld_value("author"), jsonld.by_id(self.jsonld))
-                   if not is_placeholder_account(person)]
+                   if not self.is_placeholder_account(person)]
         sources.append([name for text in jsonld.names(persons) for name in AUTHOR_SEPARATORS.split(text)])
         sources += [[name for meta in self.texts(xpath) for name in AUTHOR_SEPARATORS.split(meta)]
                     for xpath in selectors.AUTHOR_METAS]
@@ -321,6 +337,18 @@ class ArticlePage:
             if all(map(is_name_shaped, names)):
                 return names
         return []
+
+    def is_placeholder_account(self, person: object) -> bool:
+        """The CMS's first account where its display name is no writer's: a placeholder, a desk's, or one the
+        outlet's name is part of ("Tagesblatt Online", "Ilanga D" of "Ilanga News"). On a one-writer blog the
+        owner's ``admin`` account often carries the owner's own name, which the blog's may hold in turn
+        ("Jana Roth" of "Jana Roth Fotografie")."""
+        if not is_admin_account(person):
+            return False
+        words = set(" ".join(jsonld.names(person)).casefold().split())
+        outlets = [set(site.casefold().split()) - NON_NAME_WORDS for site in self.site_names] + [{self.host_name}]
+        return (not words or words <= PLACEHOLDER_AUTHORS or bool(words & STAFF_WORDS)
+                or any(words & outlet and not words < outlet for outlet in outlets))
 
     def person_names(self, candidates: list[str]) -> list[str]:
         names: list[str] = []

@@ -80,9 +80,12 @@ VISIBLE_AUTHORS = ('(//*[@itemprop="author"])[1]//*[@itemprop="name"]'
 
 #: Elements a class marks as a byline or an author's (``article__author``, ``authors__list-item``, ``byline``),
 #: the innermost ones, outside the page's menus, footer and side columns; read where the author fields name
-#: only the outlet, as a box about the outlet or a teaser's author are marked alike.
+#: only the outlet, as a box about the outlet or a teaser's author are marked alike. A byline's parts that
+#: hold no name (``byline__section``, ``author-date``, ``byline__share``) are skipped.
+BYLINE_PARTS_WITHOUT_NAMES = ("section", "category", "date", "time", "label", "share", "tag")
 MARKED_BYLINES = ("//*[(contains(@class, 'author') or contains(@class, 'byline'))"
                   " and not(.//*[contains(@class, 'author') or contains(@class, 'byline')])"
+                  f" and not({' or '.join(f'contains(@class, {part!r})' for part in BYLINE_PARTS_WITHOUT_NAMES)})"
                   " and not(ancestor::nav or ancestor::footer or ancestor::aside)"
                   f" and not(.//a[{PLACEHOLDER_ACCOUNT_LINK}])]")
 #: A byline set apart in the article's text, where the author fields name only the outlet: a paragraph all in

@@ -187,6 +187,26 @@ def test_the_cms_first_account_names_no_writer():
     assert extract(html, URL).authors == []
 
 
+@pytest.mark.parametrize("site, name, authors", [
+    # A one-writer blog's owner signs with the first account under their own name, which the blog may bear …
+    ("Tagesblatt", "Jana Roth", ["Jana Roth"]),
+    ("Jana Roth Fotografie", "Jana Roth", ["Jana Roth"]),
+    # … where the account's display name is the placeholder, a desk's or one the outlet's name is part of,
+    # it names nobody.
+    ("Tagesblatt", "admin", []),
+    ("Tagesblatt", "Tagesblatt", []),
+    ("Tagesblatt", "Tagesblatt Online", []),
+    ("Tagesblatt News", "Tagesblatt K", []),
+    ("Stadtanzeiger", "Team Süd", []),
+])
+def test_the_cms_first_account_names_its_writer_only_under_a_persons_name(site, name, authors):
+    html = page(f'<meta property="og:site_name" content="{site}">',
+                body=f'<p class="meta">von <a rel="author" href="/author/admin/">{name}</a></p>',
+                jsonld=article(author={"@type": "Person", "name": name,
+                                       "url": "https://news.example.org/author/admin/"}))
+    assert extract(html, URL).authors == authors
+
+
 @pytest.mark.parametrize("before, after, authors", [
     # Where the author fields give only the outlet, a bold line opening the text, under a short standfirst …
     ("<p><em>Die Koalition steht, die Ministerien sind verteilt</em></p><p><strong>Jana Roth/Ole Lund</strong></p>",
@@ -196,6 +216,10 @@ def test_the_cms_first_account_names_no_writer():
     # A bold subhead between paragraphs signs nothing, nor does a closing bold sentence.
     ("", "<p><strong>Neue Mehrheiten</strong></p><p>" + "Die Opposition kündigte Widerstand an. " * 5 + "</p>", []),
     ("", "<p><b>Folgen Sie uns auf Mastodon.</b></p>", []),
+    # A bold label or call to share opening or closing the text is shaped like a name but holds words no name has.
+    ("<p><strong>Key Points</strong></p>", "", []),
+    ("", "<p><strong>Share This Article</strong></p>", []),
+    ("", "<p><b>Mehr zum Thema</b></p>", []),
 ])
 def test_a_bold_byline_line_opening_or_closing_the_text_names_the_author_the_fields_do_not(before, after, authors):
     paragraphs = "".join("<p>" + f"Absatz {n}: Die Auszählung dauerte bis in die Nacht. " * 4 + "</p>"
@@ -214,6 +238,22 @@ def test_a_byline_its_class_marks_names_the_author_the_fields_do_not_and_a_place
                 jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"})
                 ).replace("</article>", '</article><footer><p class="author-box">Ole Lund</p></footer>')
     assert extract(html, URL).authors == ["Jana Roth"]
+
+
+@pytest.mark.parametrize("section", ["City News", "Region Hannover"])
+def test_the_section_a_bylines_part_names_is_no_author(section):
+    html = page(body=f'<div class="byline"><span class="byline__section">{section}</span>'
+                     '<time class="byline__date" datetime="2024-11-18">18. November 2024</time></div>',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"}))
+    assert extract(html, URL).authors == []
+
+
+def test_a_bylines_name_beside_its_section_and_date_parts_names_the_author():
+    html = page(body='<div class="byline"><span class="byline__section">Region Hannover</span>'
+                     '<span class="byline__author">Jörg Müller</span>'
+                     '<time class="byline__date" datetime="2024-11-18">18. November 2024</time></div>',
+                jsonld=article(author={"@type": "Organization", "name": "Tagesblatt"}))
+    assert extract(html, URL).authors == ["Jörg Müller"]
 
 
 def test_a_marked_byline_run_into_its_date_names_nobody():
