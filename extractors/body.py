@@ -213,8 +213,9 @@ def borderless_style(style: str) -> str:
 def with_markup_repaired(tree: HtmlElement) -> HtmlElement:
     """The page, with the markup above repaired on a copy; the page itself if it has none."""
     spacers, text_divs = SPACER_IN_TEXT(tree), TEXT_DIV_AMONG_PARAGRAPHS(tree)
-    borderless = [element for element in BORDER_STYLED(tree)
-                  if "border" not in borderless_style(element.get("style")).lower()]
+    # Each element whose style declares no border at all, with its style without those declarations.
+    borderless = {element: style for element in BORDER_STYLED(tree)
+                  if "border" not in (style := borderless_style(element.get("style"))).lower()}
     quotes = [aside for aside in PULL_QUOTE(tree) if len(aside.text_content().strip()) <= MAX_PULL_QUOTE_CHARS]
     if not (spacers or text_divs or borderless or quotes):
         return tree
@@ -225,8 +226,8 @@ def with_markup_repaired(tree: HtmlElement) -> HtmlElement:
         copies[spacer].drop_tree()
     for text_div in text_divs:
         copies[text_div].tag = "p"
-    for element in borderless:
-        copies[element].set("style", borderless_style(element.get("style")))
+    for element, style in borderless.items():
+        copies[element].set("style", style)
     return repaired
 
 
