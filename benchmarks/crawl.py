@@ -45,7 +45,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks import analysts
-from extractors import extract
+from extractors import extract, parse_listing
 from potus_crawler.demo import build_site
 from potus_crawler.demo.content import DemoContent, read_data
 from potus_crawler.demo.server import serving
@@ -75,37 +75,74 @@ def generated_content(articles: int) -> DemoContent:
     return DemoContent(json.loads(read_data("site.json")), raws)
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc."""
-    total, pending = 0, [pid]
+def tree_pids(pid: int) -> Iterator[int]:
+    """A process and all its descendants alive now (workers forked by a fork server included), from /proc."""
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE_SIZE
             with open(f"/proc/{current}/task/{current}/children") as children:
                 pending.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+        yield current
 
 
-def own_cpu_seconds(pid: int) -> float:
-    """CPU seconds of one process itself, not of its children (utime + stime in /proc/PID/stat)."""
-    with open(f"/proc/{pid}/stat") as stat:
+def rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * PAGE_SIZE
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+def pss(pid: int) -> int:
+    """Proportional set size: the process's resident bytes, each page shared with others counted in
+    shares (workers forked from a fork server share its language model): what the tree really holds."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
+    except (FileNotFoundError, ProcessLookupError, PermissionError, StopIteration):
+        return 0
+
+
+def cpu_seconds(stat_path: str) -> float:
+    """utime + stime of a /proc stat file: a process itself (not its children), or one of its threads."""
+    with open(stat_path) as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def own_cpu_seconds(pid: int) -> float:
+    return cpu_seconds(f"/proc/{pid}/stat")
+
+
+def threads_cpu_seconds(pid: int) -> dict[int, tuple[str, float]]:
+    """Each live thread of a process: its id, its name as the kernel has it (``potus_crawler.thread_names``),
+    its CPU seconds."""
+    threads = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = "main" if int(task.name) == pid else (task / "comm").read_text().strip()
+            threads[int(task.name)] = (name, cpu_seconds(str(task / "stat")))
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return threads
+
+
 @dataclass
 class MeasuredRun:
-    """A command run in a child process: wall and CPU seconds (its workers' included), the CPU seconds of its
-    own process, its tree's resident bytes sampled every 0.1 s as (seconds since start, bytes)."""
+    """A command run in a child process: wall and CPU seconds (all its descendants' included), the CPU seconds of its
+    own process and of each of its threads by name (as last sampled: a thread's last 0.1 s may be missing),
+    its tree's resident bytes sampled every 0.1 s as (seconds since start, bytes)."""
 
     wall: float
     cpu: float
     own_cpu: float
     rss_samples: list[tuple[float, int]]
+    thread_cpu: dict[str, float]
+    #: The most proportional set size (``pss``) the tree held at once.
+    peak_pss: int
 
     @property
     def peak_rss(self) -> int:
@@ -117,15 +154,25 @@ def run_measured(command: list[str], what: str) -> MeasuredRun:
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     samples: list[tuple[float, int]] = []
-    own_cpu = 0.0
+    threads: dict[int, tuple[str, float]] = {}
+    #: The CPU seconds of each process of the tree, as last sampled.
+    processes_cpu: dict[int, float] = {}
+    peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal own_cpu
+        nonlocal peak_pss
         while not done.wait(0.1):
-            samples.append((time.monotonic() - started, tree_rss(process.pid)))
+            pids = list(tree_pids(process.pid))
+            samples.append((time.monotonic() - started, sum(map(rss, pids))))
+            peak_pss = max(peak_pss, sum(map(pss, pids)))
+            for pid in pids:
+                try:
+                    processes_cpu[pid] = own_cpu_seconds(pid)
+                except (FileNotFoundError, ProcessLookupError):
+                    continue
             try:
-                own_cpu = own_cpu_seconds(process.pid)
+                threads.update(threads_cpu_seconds(process.pid))
             except (FileNotFoundError, ProcessLookupError):
                 return
 
@@ -138,7 +185,13 @@ def run_measured(command: list[str], what: str) -> MeasuredRun:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{what} exited {process.returncode}: {process.stderr.read()[-3000:]}")
-    return MeasuredRun(wall, usage.ru_utime + usage.ru_stime, own_cpu, samples)
+    thread_cpu: dict[str, float] = {}
+    for name, seconds in threads.values():
+        thread_cpu[name] = thread_cpu.get(name, 0.0) + seconds
+    # The kernel's count holds the process and the children it reaped: not a fork server (the process ends
+    # first) nor the workers it forked, which the samples hold, less each one's last 0.1 s at most.
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(processes_cpu.values()))
+    return MeasuredRun(wall, cpu, processes_cpu.get(process.pid, 0.0), samples, thread_cpu, peak_pss)
 
 
 def crawl(base_url: str, db: Path, settings: list[str], speed: list[str] = LOOPBACK) -> dict:
@@ -152,7 +205,7 @@ def crawl(base_url: str, db: Path, settings: list[str], speed: list[str] = LOOPB
     run = next(iter(store.db.query("select * from crawl_runs order by id desc limit 1")))
     store.close()
     return {"wall": measured.wall, "cpu": measured.cpu, "reactor_cpu": measured.own_cpu,
-            "peak_rss": measured.peak_rss, "run": run}
+            "thread_cpu": measured.thread_cpu, "peak_rss": measured.peak_rss, "peak_pss": measured.peak_pss, "run": run}
 
 
 def bare_scrapy(base_url: str, paths: list[str], folder: Path) -> tuple[float, float]:
@@ -179,18 +232,26 @@ def article_pages(site, content: DemoContent) -> Iterator[tuple[str, Path]]:
 
 
 def floor(site, content: DemoContent) -> tuple[float, int]:
-    """Our extractor alone over every article page, in one fresh process: (articles/s, mean page bytes).
+    """Our extractor alone over every article page, in one fresh process: (articles/s, mean page bytes)."""
+    return alone(extract, [(url, str(path)) for url, path in article_pages(site, content)])
 
-    A process of its own, as each worker is, so that what this one holds and does (the generated
-    site, the server and its threads) does not weigh on the floor.
-    """
-    pages = [(url, str(path)) for url, path in article_pages(site, content)]
+
+def listings_alone(site, crawled_paths: list[str]) -> float:
+    """The listing parser alone over the category pages the crawl fetched, in one fresh process: pages/s."""
+    pages = [(site.base_url + path, str(site.root / path.strip("/") / "index.html")) for path in crawled_paths
+             if path.startswith("/category/") and not path.rstrip("/").endswith("/feed")]
+    return alone(parse_listing, pages)[0]
+
+
+def alone(parse, pages: list[tuple[str, str]]) -> tuple[float, int]:
+    """``parse`` over ``pages`` in a process of its own, as each worker is, so that what this one holds and
+    does (the generated site, the server and its threads) does not weigh on it: (pages/s, mean page bytes)."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
-        return process.submit(extract_one_by_one, pages).result()
+        return process.submit(parse_one_by_one, parse, pages).result()
 
 
-def extract_one_by_one(pages: list[tuple[str, str]]) -> tuple[float, int]:
-    """Only the extractor's CPU time counts; each page is read from disk and decoded just before (the
+def parse_one_by_one(parse, pages: list[tuple[str, str]]) -> tuple[float, int]:
+    """Only the parser's CPU time counts; each page is read from disk and decoded just before (the
     crawl gives its workers text too), so memory holds one."""
     seconds, total_bytes = 0.0, 0
     for url, path in pages:
@@ -198,7 +259,7 @@ def extract_one_by_one(pages: list[tuple[str, str]]) -> tuple[float, int]:
         total_bytes += len(html)
         text = html.decode("utf-8")
         started = time.process_time()
-        extract(text, url)
+        parse(text, url)
         seconds += time.process_time() - started
     return len(pages) / seconds, total_bytes // len(pages)
 
@@ -230,6 +291,30 @@ def pool_alone(site, content: DemoContent, workers: int) -> float:
         return asyncio.run(extract_all())
     finally:
         pool.close()
+
+
+#: What each thread of the crawler's process does, by the name the kernel has for it (``thread_names``).
+THREAD_ROLES = {"main": "reactor thread: Scrapy, the spider, middlewares, pipelines",
+                "sqlite-writer": "sqlite-writer thread: storing", "warc-writer_0": "warc-writer thread: archiving",
+                "extraction": "extraction thread: pages parsed in the crawler's process"}
+
+
+def print_cpu_breakdown(full: dict, articles: int, floor_rate: float, listing_rate: float, run: dict,
+                        bare_per_article: float) -> None:
+    """Where the crawl's CPU went, in ms per article stored, each share beside what it costs alone."""
+    listings = json.loads(run["requests_by_kind"]).get("listing", 0)
+    per_article = {name: 1000 * seconds / articles for name, seconds in full["thread_cpu"].items()}
+    workers = 1000 * (full["cpu"] - full["reactor_cpu"]) / articles
+    floor_ms, listing_ms = 1000 / floor_rate, 1000 * listings / listing_rate / articles
+    print("where the CPU per article went (ms):")
+    for name, role in THREAD_ROLES.items():
+        alone = f" (a bare Scrapy spider's process: {bare_per_article:.1f})" if name == "main" else ""
+        print(f"  crawler, {role}: {per_article.pop(name, 0.0):.1f}{alone}")
+    print(f"  crawler, other threads ({', '.join(sorted(per_article))}): {sum(per_article.values()):.1f}")
+    print(f"  workers: {workers:.1f} (alone, each in one process: the articles {floor_ms:.1f}, "
+          f"the {listings} listing pages {listing_ms:.1f}; the rest is starting workers, IPC, sharing the cores)")
+    total = 1000 * full["cpu"] / articles
+    print(f"  total: {total:.1f} = {total / floor_ms:.2f} times the floor")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  CPU per article: reactor's process {per_article[0]:.1f} ms, workers {per_article[1]:.1f} ms "
                   f"(articles and listing pages), static server {per_article[2]:.1f} ms: {sum(per_article):.1f} ms, "
                   f"so at most {1000 * cores / sum(per_article):.0f} articles/s on {cores} cores")
-            print(f"  peak RSS {full['peak_rss'] / 2**20:.0f} MiB (crawler and its workers, sampled every 0.1 s)")
+            print(f"  peak RSS {full['peak_rss'] / 2**20:.0f} MiB (crawler and its workers, sampled every 0.1 s; "
+                  f"pages they share counted once: peak PSS {full['peak_pss'] / 2**20:.0f} MiB)")
             extract_s, store_s = run["extract_seconds"] or 0, run["store_seconds"] or 0
             print(f"  time: extraction {extract_s:.1f} s ({1000 * extract_s / articles:.1f} ms/article, summed over "
                   f"workers), storing {store_s:.1f} s ({1000 * store_s / articles:.2f} ms/article, on the writer thread)")
@@ -289,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bare scrapy: the {len(crawled_paths)} paths the crawl fetched, {bare_rate:.1f} requests/s "
                   f"(the crawl: {crawl_requests_rate:.1f}), CPU {1000 * bare_cpu:.1f} ms/request "
                   f"({1000 * bare_cpu * len(crawled_paths) / articles:.1f} ms/article)")
+            print_cpu_breakdown(full, articles, floor_rate, listings_alone(site, crawled_paths), run,
+                                1000 * bare_cpu * len(crawled_paths) / articles)
             print(f"cpu/article over floor: {full['cpu'] / articles * floor_rate:.2f}")
             print(f"crawl over bare scrapy: {crawl_requests_rate / bare_rate:.2f}")
             if args.recrawl:

@@ -18,17 +18,15 @@ memory: the last quarter's no higher than the second's).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.archived_pages import archive_pages, site_pages
-from benchmarks.crawl import MeasuredRun, extract_one_by_one, run_measured
+from benchmarks.crawl import MeasuredRun, alone, run_measured
 from extractors import extract
 from potus_crawler.demo import build_site
 from potus_crawler.storage import ArticleStore
@@ -59,8 +57,7 @@ def build_archive(folder: Path, articles: int) -> tuple[Path, list[tuple[str, st
 
 def floor(pages: list[tuple[str, str]]) -> float:
     """Our extractor alone, one process of its own (as each worker is): articles/s."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
-        return process.submit(extract_one_by_one, pages).result()[0]
+    return alone(extract, pages)[0]
 
 
 def reextract(db: Path, *arguments: str) -> MeasuredRun:

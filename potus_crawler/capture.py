@@ -29,6 +29,7 @@ from potus_crawler.archive import ArchiveFiles, Exchange, archive_folder, warcin
 from potus_crawler.archive_hygiene import prune
 from potus_crawler.extensions import request_kind
 from potus_crawler.storage import ArticleStore
+from potus_crawler.thread_names import name_os_thread
 from potus_crawler.writer import CrawlDatabase
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class WebArchive:
         self.max_bytes = int(settings.getfloat("POTUS_WARC_MAX_MB") * 1024 * 1024)
         self.keep_days = settings.get("POTUS_WARC_KEEP_DAYS")
         self.info = {name: settings.get(name) for name in INFO_SETTINGS}
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="warc-writer")
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="warc-writer", initializer=name_os_thread)
         self.files: ArchiveFiles | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.close, signal=signals.engine_stopped)

@@ -23,6 +23,7 @@ from typing import Any
 from scrapy import signals
 
 from potus_crawler.storage import ArticleStore
+from potus_crawler.thread_names import name_os_thread
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class StoreWriter:
         self.thread.join()
 
     def serve(self, open_store: Callable[[], ArticleStore]) -> None:
+        name_os_thread()
         try:
             store = open_store()
         except BaseException as error:
