@@ -14,6 +14,7 @@ articles in flight are finished, then the workers killed, then the process ends.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -27,9 +28,13 @@ STOPPED_AT_ONCE = threading.Event()
 
 
 def exit_now(code: int) -> None:
-    """Leave the process at once, what it printed flushed; the database needs nothing more (SQLite)."""
+    """Leave the process at once, what it printed flushed; the database needs nothing more (SQLite). The
+    folder multiprocessing keeps the fork server's socket in is removed, as the interpreter's exit would."""
     sys.stdout.flush()
     sys.stderr.flush()
+    multiprocessing_util = sys.modules.get("multiprocessing.util")
+    if multiprocessing_util is not None:
+        shutil.rmtree(multiprocessing_util.get_temp_dir(), ignore_errors=True)
     os._exit(code)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,6 +36,9 @@ def pytest_configure(config):
     temporary folder as it found it (pytest would keep its last three runs' folders there)."""
     if config.option.basetemp is None:
         config.option.basetemp = config.stash[RUN_FOLDER] = tempfile.mkdtemp(prefix="potus-tests-")
+        # The crawlers the tests start, and their workers, too: a crawler killed with SIGKILL cannot remove
+        # the folder of its fork server's socket.
+        os.environ["TMPDIR"] = config.stash[RUN_FOLDER]
 
 
 def pytest_unconfigure(config):

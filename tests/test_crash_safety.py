@@ -106,9 +106,11 @@ def test_readers_never_fail_while_a_crawl_writes(served_site, tmp_path):
     assert len(counts) > 20 and counts == sorted(counts) and counts[-1] == len(served_site.expected_records)
 
 
-def children_of(pid: int) -> list[int]:
+def descendants_of(pid: int) -> list[int]:
+    """Children, and theirs: the extraction workers are the fork server's."""
     with open(f"/proc/{pid}/task/{pid}/children") as children:
-        return [int(child) for child in children.read().split()]
+        found = [int(child) for child in children.read().split()]
+    return found + [grandchild for child in found for grandchild in descendants_of(child)]
 
 
 def alive(pid: int) -> bool:
@@ -120,14 +122,15 @@ def alive(pid: int) -> bool:
 
 
 def test_extraction_workers_end_with_a_killed_crawler(served_site, tmp_path):
-    """SIGKILL gives the crawler no chance to stop its workers: they must notice and end themselves."""
+    """SIGKILL gives the crawler no chance to stop its workers: they must notice and end themselves, and
+    the fork server once they have."""
     db = tmp_path / "potus.db"
     crawler = subprocess.Popen(crawl_command(served_site.base_url, db, SINCE, *SLOW, *ON_WORKERS),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while stored_count(db) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
-    workers = children_of(crawler.pid)
+    workers = descendants_of(crawler.pid)
     crawler.send_signal(signal.SIGKILL)
     crawler.wait()
     assert workers, "the crawler had started no worker"

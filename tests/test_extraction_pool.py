@@ -6,12 +6,13 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import sys
 import time
 
 import pytest
 
 from conftest import read_page
-from potus_crawler.extraction import ExtractionPool, WorkerFailed, extract_timed
+from potus_crawler.extraction import ExtractionPool, WorkerFailed, extract_timed, start_backlog
 
 URL_PATH = "/senate-passes-stopgap-bill-averting-government-shutdown/"
 POISON = "<!-- kills the worker -->"
@@ -204,3 +205,59 @@ def test_a_page_hanging_the_crawlers_thread_fails_alone_and_the_pages_after_it_g
     before, failed, after = run(pool, good, hung, good)
     assert isinstance(failed, WorkerFailed) and "took over 3 s" in str(failed)
     assert pool.thread_hung and before.record == after.record is not None
+
+
+@pytest.mark.parametrize("overrides, backlog", [
+    ({}, 4),  # the polite defaults: the crawler's thread first
+    ({"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}, 0),  # unthrottled: workers from the start
+    ({"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0.25}, 4),  # a fixed delay is throttled
+    ({"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "POTUS_EXTRACTION_BACKLOG": 6}, 6),  # given: kept
+])
+def test_an_unthrottled_crawl_starts_its_workers_with_the_spider_unless_told_otherwise(overrides, backlog):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("potus_crawler.settings", priority="project")
+    settings.setdict(overrides, priority="cmdline")
+    assert start_backlog(settings) == backlog
+
+
+def where_it_runs(html: str, url: str, timezone_name: str, site: str) -> tuple[int, bool]:
+    """A worker task: the worker's parent, and whether the fork server's warm-up came with the worker."""
+    return os.getppid(), "potus_crawler.fork_server" in sys.modules
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+def test_workers_are_forked_warm_from_a_fork_server_that_outlives_the_crawlers_signals_until_idle():
+    page = ("<html><body><p>text</p></body></html>", "https://potusnews.news/x/")
+    (server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
+    assert server != os.getpid() and warm
+    # Ctrl-C and systemd's stop reach the whole process group: the server ignores both.
+    os.kill(server, signal.SIGINT)
+    os.kill(server, signal.SIGTERM)
+    (again, _), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
+    assert again == server
+    # Workers stopped idle take the server with them; the next pool starts another.
+    idle = ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs, idle_seconds=0.5)
+
+    async def until_the_server_ends() -> int:
+        server_now, _ = await idle.extract(*page)
+        deadline = time.monotonic() + 60
+        while exists(server_now) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        return server_now
+
+    try:
+        assert asyncio.run(until_the_server_ends()) == server and not exists(server)
+    finally:
+        idle.close()
+    (new_server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
+    assert new_server not in (server, os.getpid()) and warm
+
+
+def exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
