@@ -134,7 +134,7 @@ def ignore_crawler_signals() -> None:
 
 
 def start_worker() -> None:
-    """Worker initializer: ignore the crawler's signals, end with its parent, warm up the extractor (done
+    """Worker initializer: ignore the crawler's signals, end with the crawler, warm up the extractor (done
     already in a worker forked from the fork server)."""
     ignore_crawler_signals()
     signal.pthread_sigmask(signal.SIG_UNBLOCK, CRAWLER_SIGNALS)
@@ -170,7 +170,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def stop_fork_server(executor: ProcessPoolExecutor, still_idle: Callable[[], bool] = lambda: True) -> None:
+def stop_fork_server(executor: ProcessPoolExecutor, still_idle: Callable[[], bool]) -> None:
     """Once an idle pool's workers have ended, end the fork server, so that a crawl whose workers stopped
     holds no extractor in memory; the next pool starts another. Not if a new pool has started meanwhile
     (``still_idle``): the server would wait for its workers, holding the lock every new worker needs.
