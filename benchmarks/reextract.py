@@ -11,7 +11,7 @@
 4. Runs ``potus-crawler reextract`` (a child process) over the N articles, sampling the resident memory of
    it and its workers every 0.1 s.
 
-Prints articles/s, ``reextract over floor: X.XX``, peak RSS, and the RSS of each quarter of the run (flat
+Prints articles/s, ``reextract over floor: X.XX``, peak RSS and PSS, and the RSS of each quarter of the run (flat
 memory: the last quarter's no higher than the second's).
 """
 
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{os.cpu_count() * 1000 / per_article / floor_rate:.2f} times the floor")
         quarters = [max((rss for seconds, rss in samples if wall * q / 4 <= seconds < wall * (q + 1) / 4), default=0)
                     for q in range(4)]
-        print(f"peak RSS {measured.peak_rss / 2**20:.0f} MiB (reextract and its workers, every 0.1 s); "
+        print(f"peak RSS {measured.peak_rss / 2**20:.0f} MiB (reextract and its workers, every 0.1 s; pages they "
+              f"share counted once: peak PSS {measured.peak_pss / 2**20:.0f} MiB); "
               f"per quarter of the run: {', '.join(f'{rss / 2**20:.0f}' for rss in quarters)} MiB")
         print(f"reextract over floor: {rate / floor_rate:.2f}")
     return 0
