@@ -159,32 +159,51 @@ def exit_with_parent() -> None:
 
 def worker_context() -> multiprocessing.context.BaseContext:
     """How workers start: forked from a fork server that has imported and warmed up the extractor once
-    (``potus_crawler.fork_server``) where the platform has one, so a worker costs milliseconds of CPU
-    instead of a second and shares the language model's memory with its siblings; else spawned, each
-    importing on its own. Never forked from the crawler itself: its children would inherit the reactor's
-    threads and sockets."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    (``potus_crawler.fork_server``) on Linux, so a worker costs milliseconds of CPU instead of a second
+    and shares the language model's memory with its siblings; else, or where the server cannot start,
+    spawned, each importing on its own (macOS lists a fork server, but forking a process that loaded its
+    system libraries is unsafe there). Never forked from the crawler itself: its children would inherit
+    the reactor's threads and sockets. Call it within ``starting_workers``: it may start the server."""
+    if sys.platform != "linux" or fork_server_failure() is not None:
         return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([FORK_SERVER_PRELOAD])
-    return context
+    return multiprocessing.get_context("forkserver")
+
+
+@functools.cache
+def fork_server_failure() -> OSError | None:
+    """Why this process's fork server cannot start (a socket path over the kernel's 108 bytes, from a long
+    ``TMPDIR``), found once; None when it runs. Once it has run, multiprocessing starts it again as needed."""
+    from multiprocessing import forkserver  # POSIX only
+
+    forkserver.set_forkserver_preload([FORK_SERVER_PRELOAD])
+    try:
+        forkserver.ensure_running()
+    except OSError as error:
+        logger.warning("No fork server for the extraction workers (%s): each worker is spawned and loads the "
+                       "extractor on its own", error)
+        return error
+    return None
 
 
 def stop_fork_server(executor: ProcessPoolExecutor, still_idle: Callable[[], bool]) -> None:
     """Once an idle pool's workers have ended, end the fork server, so that a crawl whose workers stopped
     holds no extractor in memory; the next pool starts another. Not if a new pool has started meanwhile
-    (``still_idle``): the server would wait for its workers, holding the lock every new worker needs.
+    (``still_idle``, asked under the server's lock, which every new worker takes): the server would wait
+    for that pool's workers, holding the lock the pool's next worker needs.
 
     On a thread of its own: the server ends only once the workers holding its pipe have, and the reactor
     must not wait for that. CPython has no public way: where its private one is missing, the server
     lives on until the crawler ends."""
-    forkserver = sys.modules.get("multiprocessing.forkserver")
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    lock, stop = getattr(server, "_lock", None), getattr(server, "_stop_unlocked", None)
 
     def stop_once_idle() -> None:
         executor.shutdown(wait=True)
-        if stop is not None and still_idle():
-            stop()
+        if lock is None or stop is None:
+            return
+        with lock:
+            if still_idle():
+                stop()
 
     threading.Thread(target=stop_once_idle, name="fork-server-stop", daemon=True).start()
 
@@ -265,7 +284,7 @@ def start_backlog(settings) -> int:
     model nor parses a page (about half a second of the crawler's CPU saved, measured on a 20-article crawl)."""
     from scrapy.settings import SETTINGS_PRIORITIES
 
-    given = settings.getpriority("POTUS_EXTRACTION_BACKLOG") > SETTINGS_PRIORITIES["project"]
+    given = (settings.getpriority("POTUS_EXTRACTION_BACKLOG") or 0) > SETTINGS_PRIORITIES["project"]
     if not given and not settings.getbool("AUTOTHROTTLE_ENABLED") and settings.getfloat("DOWNLOAD_DELAY") == 0:
         return 0
     return settings.getint("POTUS_EXTRACTION_BACKLOG")
@@ -331,10 +350,11 @@ class ExtractionPool:
             self.executor.shutdown(wait=False)
             self.executor = None
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=worker_context(), initializer=start_worker)
             self.submitted = 0
-            # The pool starts a worker for each task submitted while none is idle.
             with starting_workers():
+                self.executor = ProcessPoolExecutor(self.workers, mp_context=worker_context(),
+                                                    initializer=start_worker)
+                # The pool starts a worker for each task submitted while none is idle.
                 self.warm_ups = [self.executor.submit(os.getpid) for _ in range(self.workers)]
             self.last_on_workers = time.monotonic()
             asyncio.get_running_loop().call_later(self.idle_seconds, self.stop_if_idle, self.executor)

@@ -24,7 +24,8 @@ Incremental crawls (``potus-crawler crawl --full`` / ``--since`` set the first a
   is added) and of its sitemap indexes (the first one present is read).
 
 Extraction (``potus_crawler.extraction``): a thread of the crawler's process parses article and listing
-pages while fewer than ``POTUS_EXTRACTION_BACKLOG`` wait for it (0: never); beyond that, up to
+pages while fewer than ``POTUS_EXTRACTION_BACKLOG`` wait for it (0: never; an unthrottled crawl, with
+no ``DOWNLOAD_DELAY`` and no AutoThrottle, takes 0 unless the setting is given); beyond that, up to
 ``POTUS_EXTRACTION_WORKERS`` processes do (default: one per core; 0 parses in the reactor's own thread),
 stopped again once idle; a page taking over ``POTUS_EXTRACTION_TIMEOUT`` seconds is given up and
 recorded as a failure.

@@ -32,9 +32,11 @@ def exit_now(code: int) -> None:
     folder multiprocessing keeps the fork server's socket in is removed, as the interpreter's exit would."""
     sys.stdout.flush()
     sys.stderr.flush()
-    multiprocessing_util = sys.modules.get("multiprocessing.util")
-    if multiprocessing_util is not None:
-        shutil.rmtree(multiprocessing_util.get_temp_dir(), ignore_errors=True)
+    multiprocessing_process = sys.modules.get("multiprocessing.process")
+    # multiprocessing's own record of the folder: its get_temp_dir() would make one where there is none.
+    temp_dir = multiprocessing_process and multiprocessing_process.current_process()._config.get("tempdir")
+    if temp_dir:
+        shutil.rmtree(temp_dir, ignore_errors=True)
     os._exit(code)
 
 

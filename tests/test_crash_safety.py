@@ -131,9 +131,11 @@ def test_extraction_workers_end_with_a_killed_crawler(served_site, tmp_path):
     while stored_count(db) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     workers = descendants_of(crawler.pid)
+    forked = [descendants_of(pid) for pid in workers
+              if b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     crawler.send_signal(signal.SIGKILL)
     crawler.wait()
-    assert workers, "the crawler had started no worker"
+    assert forked and forked[0], "the crawler had started no worker"
     deadline = time.monotonic() + 10
     while any(map(alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -155,13 +157,14 @@ def group_members(pgid: int) -> list[int]:
 
 
 def interrupted_in_its_group(command: list[str], db: Path, signals: list[signal.Signals],
-                             ready=None) -> subprocess.CompletedProcess:
+                             ready=None, temp_dir: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``command`` in a process group of its own, as a terminal runs a foreground job, and send the
     whole group ``signals`` (a terminal's Ctrl-C reaches every process of it), a second apart, once
-    ``ready()`` (default: 5 articles are stored)."""
+    ``ready()`` (default: 5 articles are stored). ``temp_dir``: the command's TMPDIR."""
     ready = ready or (lambda: stored_count(db) >= 5)
+    env = {**os.environ, "TMPDIR": str(temp_dir)} if temp_dir else None
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
     deadline = time.monotonic() + 120
     while process.poll() is None and not ready() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -209,16 +212,21 @@ def test_a_signal_to_the_crawls_group_finishes_what_is_in_flight_and_resuming_en
 
 def test_a_second_ctrl_c_stops_at_once_and_leaves_a_consistent_database(served_site, uninterrupted, tmp_path):
     """A page that stalls keeps the graceful stop waiting (up to the download timeout, a minute here):
-    the second Ctrl-C ends the crawl without waiting for it."""
+    the second Ctrl-C ends the crawl without waiting for it, its workers and their fork server too, and
+    takes multiprocessing's socket folder with it."""
     db = tmp_path / "potus.db"
+    temp_dir = tmp_path / "tmp"
+    temp_dir.mkdir()
     stalled = CONTENT.articles[len(CONTENT.articles) // 2].path
     with faulty_site({stalled: Stall()}) as (site, server):
         result = interrupted_in_its_group(
-            crawl_command(site.base_url, db, SINCE, *SLOW, "-s", "DOWNLOAD_TIMEOUT=60", "-s", "RETRY_TIMES=0"), db,
-            [signal.SIGINT, signal.SIGINT], ready=lambda: bool(server.arrivals_for(stalled)))
+            crawl_command(site.base_url, db, SINCE, *SLOW, *ON_WORKERS, "-s", "DOWNLOAD_TIMEOUT=60",
+                          "-s", "RETRY_TIMES=0"), db,
+            [signal.SIGINT, signal.SIGINT], ready=lambda: bool(server.arrivals_for(stalled)), temp_dir=temp_dir)
         assert result.returncode == 130, result.stderr[-3000:]
         assert "Traceback" not in result.stdout + result.stderr
         assert "SIGINT received again: stopping at once" in result.stderr
+        assert list(temp_dir.iterdir()) == []
         assert last_status(db) == "interrupted"
         assert integrity(db) == "ok"
         # Resumed with the site answering again, it ends with the rows of an uninterrupted crawl.

@@ -6,13 +6,16 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
 from conftest import read_page
-from potus_crawler.extraction import ExtractionPool, WorkerFailed, extract_timed, start_backlog
+from potus_crawler.extraction import (ExtractionPool, WorkerFailed, extract_timed, start_backlog, start_worker,
+                                      starting_workers, stop_fork_server, worker_context)
 
 URL_PATH = "/senate-passes-stopgap-bill-averting-government-shutdown/"
 POISON = "<!-- kills the worker -->"
@@ -227,12 +230,18 @@ def where_it_runs(html: str, url: str, timezone_name: str, site: str) -> tuple[i
     return os.getppid(), "potus_crawler.fork_server" in sys.modules
 
 
-@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here")
+LINUX_ONLY = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux only")
+TINY_PAGE = ("<html><body><p>text</p></body></html>", "https://potusnews.news/x/")
+
+
+@LINUX_ONLY
 def test_workers_are_forked_warm_from_a_fork_server_that_outlives_the_crawlers_signals_until_idle():
-    page = ("<html><body><p>text</p></body></html>", "https://potusnews.news/x/")
+    page = TINY_PAGE
     (server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
     assert server != os.getpid() and warm
-    # Ctrl-C and systemd's stop reach the whole process group: the server ignores both.
+    # Ctrl-C and systemd's stop reach the whole process group: the server ignores both (not merely holds
+    # them blocked, as it starts: a mask a later fork could clear).
+    assert {signal.SIGINT, signal.SIGTERM} <= signals_in_mask(server, "SigIgn")
     os.kill(server, signal.SIGINT)
     os.kill(server, signal.SIGTERM)
     (again, _), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
@@ -253,6 +262,49 @@ def test_workers_are_forked_warm_from_a_fork_server_that_outlives_the_crawlers_s
         idle.close()
     (new_server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
     assert new_server not in (server, os.getpid()) and warm
+
+
+@LINUX_ONLY
+def test_an_idle_pools_fork_server_is_kept_when_a_new_pool_started_before_the_servers_lock_was_taken():
+    """The idleness is asked under the lock every new worker takes: asked before it, a pool starting in
+    between would fork its first worker from the server being stopped, which waits for that worker."""
+    from multiprocessing import forkserver
+
+    with starting_workers():
+        executor = ProcessPoolExecutor(1, mp_context=worker_context(), initializer=start_worker)
+        server = executor.submit(os.getppid).result(timeout=120)
+    asked_under_the_lock = []
+
+    def a_new_pool_has_started() -> bool:
+        asked_under_the_lock.append(forkserver._forkserver._lock.locked())
+        return False
+
+    stop_fork_server(executor, still_idle=a_new_pool_has_started)
+    deadline = time.monotonic() + 60
+    while not asked_under_the_lock and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert asked_under_the_lock == [True] and exists(server)
+    (again, _), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), TINY_PAGE)
+    assert again == server
+
+
+@LINUX_ONLY
+def test_workers_are_spawned_where_the_fork_server_cannot_start(built_site, tmp_path):
+    """A TMPDIR too long for the fork server's socket (108 bytes at most) costs memory, not pages."""
+    long_temp = tmp_path / ("t" * 120)
+    long_temp.mkdir()
+    page = read_page(built_site, URL_PATH)
+    extract_one = ("import asyncio, sys\n"
+                   "from potus_crawler.extraction import ExtractionPool, worker_context\n"
+                   "pool = ExtractionPool(1, 'UTC', timeout=60, backlog=0)\n"
+                   f"extracted = asyncio.run(pool.extract(sys.stdin.read(), 'https://potusnews.news{URL_PATH}'))\n"
+                   "pool.close()\n"
+                   "print(worker_context().get_start_method(), extracted.record.title)\n")
+    done = subprocess.run([sys.executable, "-c", extract_one], input=page, capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(long_temp)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("spawn Senate Passes")
+    assert "No fork server for the extraction workers" in done.stderr and "Traceback" not in done.stderr
 
 
 def exists(pid: int) -> bool:
