@@ -236,21 +236,20 @@ TINY_PAGE = ("<html><body><p>text</p></body></html>", "https://potusnews.news/x/
 
 @LINUX_ONLY
 def test_workers_are_forked_warm_from_a_fork_server_that_outlives_the_crawlers_signals_until_idle():
-    page = TINY_PAGE
-    (server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
+    (server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), TINY_PAGE)
     assert server != os.getpid() and warm
     # Ctrl-C and systemd's stop reach the whole process group: the server ignores both (not merely holds
     # them blocked, as it starts: a mask a later fork could clear).
     assert {signal.SIGINT, signal.SIGTERM} <= signals_in_mask(server, "SigIgn")
     os.kill(server, signal.SIGINT)
     os.kill(server, signal.SIGTERM)
-    (again, _), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
+    (again, _), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), TINY_PAGE)
     assert again == server
     # Workers stopped idle take the server with them; the next pool starts another.
     idle = ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs, idle_seconds=0.5)
 
     async def until_the_server_ends() -> int:
-        server_now, _ = await idle.extract(*page)
+        server_now, _ = await idle.extract(*TINY_PAGE)
         deadline = time.monotonic() + 60
         while exists(server_now) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
@@ -260,7 +259,7 @@ def test_workers_are_forked_warm_from_a_fork_server_that_outlives_the_crawlers_s
         assert asyncio.run(until_the_server_ends()) == server and not exists(server)
     finally:
         idle.close()
-    (new_server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), page)
+    (new_server, warm), = run(ExtractionPool(1, "UTC", timeout=60, backlog=0, task=where_it_runs), TINY_PAGE)
     assert new_server not in (server, os.getpid()) and warm
 
 
