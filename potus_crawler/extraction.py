@@ -44,6 +44,7 @@ from queue import SimpleQueue
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from types import ModuleType
 
 from extractors import ArticleRecord, ExtractionError, Listing, extract, parse_listing
@@ -106,7 +107,12 @@ def starting_workers() -> Iterator[None]:
     what it defines to be unpickled there), and the crawler's is the command line, whose imports
     (Scrapy, Twisted, the demo) would cost each worker 0.8 s of CPU and 80 MiB for nothing: what a
     worker runs is in this module, which imports no Scrapy.
+
+    multiprocessing's resource tracker is started first: starting it unblocks both signals in this thread
+    once it has (CPython's ``resource_tracker.ensure_running``), which would lift the block for the rest of
+    it, and a fork server started then would die of a Ctrl-C while it imports the extractor.
     """
+    resource_tracker.ensure_running()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, CRAWLER_SIGNALS)
     main = sys.modules["__main__"]
     sys.modules["__main__"] = ModuleType("__main__")

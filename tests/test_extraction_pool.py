@@ -288,6 +288,26 @@ def test_an_idle_pools_fork_server_is_kept_when_a_new_pool_started_before_the_se
 
 
 @LINUX_ONLY
+def test_a_fork_server_started_first_in_a_process_holds_the_crawlers_signals_until_it_ignores_them():
+    """In a process whose resource tracker is not running yet, as a crawler's at its first pool: starting
+    the tracker unblocks SIGINT and SIGTERM, and a server started after that died of a Ctrl-C while it
+    imported the extractor."""
+    fresh_process = ("from multiprocessing import forkserver\n"
+                     "from potus_crawler.extraction import starting_workers, worker_context\n"
+                     "with starting_workers():\n"
+                     "    worker_context()\n"
+                     "print(forkserver._forkserver._forkserver_pid)\n"
+                     "import sys; sys.stdout.flush(); sys.stdin.read()\n")
+    crawler_like = subprocess.Popen([sys.executable, "-c", fresh_process], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, text=True)
+    try:
+        server = int(crawler_like.stdout.readline())
+        assert {signal.SIGINT, signal.SIGTERM} <= signals_in_mask(server, "SigBlk")
+    finally:
+        crawler_like.communicate(timeout=120)
+
+
+@LINUX_ONLY
 def test_workers_are_spawned_where_the_fork_server_cannot_start(built_site, tmp_path):
     """A TMPDIR too long for the fork server's socket (108 bytes at most) costs memory, not pages."""
     long_temp = tmp_path / ("t" * 120)
