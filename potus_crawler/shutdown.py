@@ -25,6 +25,8 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: what the crawl left running mid-way (the extraction pool's manager thread, the writer thread), whose
 #: callbacks into the stopped event loop can print tracebacks or wait.
 STOPPED_AT_ONCE = threading.Event()
+#: How often a graceful stop that came while a crawler starts looks whether its engine runs yet.
+STARTING_RECHECK_SECONDS = 0.1
 
 
 def exit_now(code: int) -> None:
@@ -118,8 +120,19 @@ def crawl_escalation(process) -> SignalEscalation:
         if reactor.running:
             reactor.stop()
 
-    return SignalEscalation("the pages in flight", lambda _signum: process.stop(), stop_now,
-                            call_soon=on_reactor_thread)
+    def stop_once_the_engines_run(signum: int) -> None:
+        """``process.stop()``, once no crawler is still starting. Scrapy's graceful stop stops only a running
+        engine, yet marks a starting crawler stopped: that crawler would then crawl to its end and wait
+        for ever for the stop its closing asks for (a signal while the spider opens, as the extraction
+        pool starts its workers)."""
+        from twisted.internet import reactor
+
+        if any(crawler.crawling and not (crawler.engine and crawler.engine.running) for crawler in process.crawlers):
+            reactor.callLater(STARTING_RECHECK_SECONDS, stop_once_the_engines_run, signum)
+        else:
+            process.stop()
+
+    return SignalEscalation("the pages in flight", stop_once_the_engines_run, stop_now, call_soon=on_reactor_thread)
 
 
 def say(line: str) -> None:

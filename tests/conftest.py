@@ -80,6 +80,12 @@ def demo_db(built_site, tmp_path_factory):
     return path
 
 
+def env_importing_tests() -> dict[str, str]:
+    """The environment for a crawl that imports modules of this folder (``faults``: its resolver, extensions)."""
+    tests = str(Path(__file__).resolve().parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))}
+
+
 def read_page(site, path: str) -> str:
     return (site.root / path.strip("/") / "index.html").read_text(encoding="utf-8")
 

@@ -11,6 +11,9 @@ recovers would be.
 The server notes every request it receives, with its time and ``Host`` header, before
 any fault answers, so tests can tell what a crawl asked for, and when.
 
+``InterruptedAsTheSpiderOpens``, a Scrapy extension, sends the crawler a Ctrl-C of its own while its
+spider opens, before the engine runs.
+
 Crawls under test run with ``LoopbackOnlyResolver`` as Scrapy's DNS resolver: a name
 other than loopback's is refused and logged, never looked up, so no fault can make a
 crawl reach past 127.0.0.1 (not even a redirect to ``http://elsewhere.invalid/``).
@@ -18,8 +21,11 @@ crawl reach past 127.0.0.1 (not even a redirect to ``http://elsewhere.invalid/``
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import re
+import signal
 import socket
 import struct
 import tempfile
@@ -33,6 +39,7 @@ from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
@@ -347,3 +354,18 @@ class LoopbackOnlyResolver(CachingThreadedResolver):
             logging.getLogger(__name__).error("%s %s", REFUSED_LOOKUP, name)
             return defer.fail(DNSLookupError(name))
         return super().getHostByName(name, timeout)
+
+
+class InterruptedAsTheSpiderOpens:
+    """SIGINT to the crawler from a spider_opened handler that then takes a while (as the extraction pool's,
+    starting its workers), so that the signal's graceful stop runs before the engine does."""
+
+    @classmethod
+    def from_crawler(cls, crawler) -> InterruptedAsTheSpiderOpens:
+        extension = cls()
+        crawler.signals.connect(extension.interrupt, signal=signals.spider_opened)
+        return extension
+
+    async def interrupt(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        await asyncio.sleep(0.5)

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import env_importing_tests
 from faults import Stall, faulty_site
 from benchmarks.incremental import crawl, crawl_command, crawl_killed_after, stored_count, stored_rows
+from potus_crawler import settings as project_settings
 from potus_crawler.cli import EXIT_OK
 from potus_crawler.demo.content import DemoContent
 
@@ -235,6 +237,21 @@ def test_a_second_ctrl_c_stops_at_once_and_leaves_a_consistent_database(served_s
         assert finished.returncode == EXIT_OK, finished.stderr[-3000:]
         rows = json.dumps(stored_rows(db)).replace(site.base_url, served_site.base_url)
     assert json.loads(rows) == uninterrupted
+
+
+def test_a_ctrl_c_while_the_spider_opens_stops_the_crawl_once_it_runs(served_site, tmp_path):
+    """Scrapy's graceful stop, asked before the engine runs, stopped nothing: the crawl ran to its end, then
+    waited for ever for the stop its closing asked for."""
+    db = tmp_path / "potus.db"
+    extensions = {**project_settings.EXTENSIONS, "faults.InterruptedAsTheSpiderOpens": 0}
+    command = crawl_command(served_site.base_url, db, SINCE, *SLOW, "-s", f"EXTENSIONS={json.dumps(extensions)}")
+    result = subprocess.run(command, capture_output=True, text=True, env=env_importing_tests(), timeout=300)
+    assert result.returncode == 130, result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "SIGINT received: finishing the pages in flight" in result.stderr
+    assert result.stdout.startswith("crawl interrupted by SIGINT after ")
+    assert last_status(db) == "interrupted"
+    assert stored_count(db) < len(served_site.expected_records)
 
 
 def test_ctrl_c_during_the_demo_ends_it_with_the_interrupt_code(tmp_path):

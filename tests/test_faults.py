@@ -16,7 +16,6 @@ and never reaches past 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import re
 import resource
 import subprocess
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import env_importing_tests
 from faults import (REFUSED_LOOKUP, Content, Fault, FaultySiteServer, GzipBomb, Huge, Redirect, Reset, Rewrite, Stall,
                     Status, Truncate, cp1252, empty_body, faulty_site, malformed_dates, nested_body, with_listing_links,
                     without_charset)
@@ -37,7 +37,6 @@ from potus_crawler.demo.content import DemoContent
 from potus_crawler.storage import ArticleStore
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TESTS = Path(__file__).resolve().parent
 RETRIES = 2
 #: Long enough for the 20 MB pages to stream past the size limit on a loaded machine (at 3 s, one timed out
 #: there and was retried), short enough to keep each stalled request to seconds.
@@ -152,9 +151,8 @@ def crawl_command(base_url: str, db: Path, settings: dict) -> list[str]:
 def run_crawl(base_url: str, db: Path, *arguments: str) -> subprocess.CompletedProcess:
     """``potus-crawler crawl`` of the site at ``base_url`` with CRAWL_SETTINGS, as cron runs it."""
     # The crawl imports the loopback-only resolver from tests/faults.py.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([*crawl_command(base_url, db, CRAWL_SETTINGS), *arguments], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=2 * MAX_CRAWL_SECONDS)
+    return subprocess.run([*crawl_command(base_url, db, CRAWL_SETTINGS), *arguments], cwd=PROJECT_ROOT,
+                          env=env_importing_tests(), capture_output=True, text=True, timeout=2 * MAX_CRAWL_SECONDS)
 
 
 @pytest.fixture(scope="module")
